@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { AppError, ROLES, UserCreate } from '@yingji/shared';
+import { withDatabase } from '../core/cli';
+import { resolveTown } from '../people/service';
+import { createUser } from '../people/service';
+import { importRoster } from '../people/roster';
+
+/** npm run admin -- <command>: user management for the office's administrator. */
+const program = new Command('admin').description('乡镇应急管理前台：管理命令').showHelpAfterError();
+
+program
+  .command('user:add')
+  .description('添加一名用户')
+  .requiredOption('--username <username>', '登录用户名')
+  .requiredOption('--password <password>', '初始密码（至少 8 位）')
+  .addOption(new Option('--role <role>', '角色').choices(ROLES).makeOptionMandatory())
+  .requiredOption('--name <name>', '姓名')
+  .option('--phone <phone>', '手机号')
+  .option('--wecom-user-id <id>', '企业微信账号')
+  .option('--village <village>', '所在村（社区）名称或编码')
+  .option('--grids <grids>', '网格名称或编码，多个用逗号分隔')
+  .option('--superior <username>', '上级的用户名')
+  .option('--department <department>', '部门')
+  .option('--town <code>', '乡镇编码（只有一个乡镇时可省略）')
+  .action((opts) =>
+    withDatabase(async (config) => {
+      const input = UserCreate.safeParse({
+        username: opts.username,
+        password: opts.password,
+        role: opts.role,
+        name: opts.name,
+        phone: opts.phone,
+        wecomUserId: opts.wecomUserId,
+        village: opts.village,
+        grids: opts.grids ? String(opts.grids).split(/[,，]/) : undefined,
+        superior: opts.superior,
+        department: opts.department,
+      });
+      if (!input.success) {
+        for (const i of input.error.issues) process.stderr.write(`--${String(i.path[0])}: ${i.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const town = await resolveTown(config, opts.town);
+      try {
+        const user = await createUser(town._id, input.data);
+        process.stdout.write(`已添加用户 ${user.username}（${user.name}，${user.role}）到 ${town.name}\n`);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        process.stderr.write(`${e.message}\n`);
+        process.exitCode = 2;
+      }
+    }),
+  );
+
+program
+  .command('roster:import')
+  .description(
+    '从 Excel 花名册导入人员（列：用户名、初始密码、角色、姓名、手机号、村/社区、网格、上级、企业微信账号、部门）',
+  )
+  .requiredOption('--file <xlsx>', 'Excel 文件')
+  .option('--town <code>', '乡镇编码（只有一个乡镇时可省略）')
+  .option('--report <file>', '把被拒绝的行写入此 CSV 文件')
+  .action((opts) =>
+    withDatabase(async (config) => {
+      if (!fs.existsSync(opts.file)) throw new Error(`找不到文件 ${opts.file}`);
+      const town = await resolveTown(config, opts.town);
+      const bar = new SingleBar(
+        {
+          format: '导入 [{bar}] {percentage}% | {value}/{total} 行',
+          stream: process.stderr,
+          noTTYOutput: true,
+          notTTYSchedule: 1000,
+        },
+        Presets.shades_classic,
+      );
+      let started = false;
+      const report = await importRoster(town._id, opts.file, (done, total) => {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      process.stdout.write(`共 ${report.total} 行：导入 ${report.created} 人，拒绝 ${report.rejected.length} 行\n`);
+      for (const r of report.rejected)
+        process.stdout.write(`  第 ${r.row} 行${r.username ? `（${r.username}）` : ''}：${r.reason}\n`);
+      if (opts.report) {
+        const csv = [
+          '行号,用户名,原因',
+          ...report.rejected.map((r) => `${r.row},${csvCell(r.username ?? '')},${csvCell(r.reason)}`),
+        ];
+        fs.writeFileSync(opts.report, '\ufeff' + csv.join('\n') + '\n');
+        process.stdout.write(`拒绝的行已写入 ${opts.report}\n`);
+      }
+      if (report.rejected.length) process.exitCode = 3;
+    }),
+  );
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+program.parseAsync(process.argv).catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError, type LoginResponse, type Role } from '@yingji/shared';
+import { signToken } from '../core/auth';
+import type { AppServices } from '../core/context';
+import { UserModel, type UserDoc } from '../people/user.model';
+import { resolveTown } from '../people/service';
+import { dummyHash, verifyPassword } from './passwords';
+import { WechatClient } from './wechat-client';
+import { WechatSessionModel } from './wechat-session.model';
+
+/**
+ * Repeated failed logins are slowed down: after 5 failures for one username (or 20 from one
+ * address) in 15 minutes, further attempts wait. Per instance; behind a load balancer use sticky
+ * sessions or a shared store (rate-limiter-flexible has several).
+ */
+const failuresByUser = new RateLimiterMemory({ keyPrefix: 'login-user', points: 5, duration: 15 * 60 });
+const failuresByIp = new RateLimiterMemory({ keyPrefix: 'login-ip', points: 20, duration: 15 * 60 });
+
+async function assertNotBlocked(username: string, ip: string) {
+  const [u, i] = await Promise.all([failuresByUser.get(username), failuresByIp.get(ip)]);
+  const blocked = [u, i].find((r) => r && r.remainingPoints <= 0 && r.consumedPoints > 0);
+  if (blocked) throw new AppError('LOGIN_TOO_MANY_ATTEMPTS', { retryAfter: Math.ceil(blocked.msBeforeNext / 1000) });
+}
+
+async function recordFailure(username: string, ip: string) {
+  await Promise.all([failuresByUser.consume(username), failuresByIp.consume(ip)]).catch((e) => {
+    if (!(e instanceof RateLimiterRes)) throw e;
+  });
+}
+
+export function sessionOf(services: Pick<AppServices, 'config'>, user: UserDoc): LoginResponse {
+  const id = String(user._id);
+  return {
+    token: signToken(services, { id, town: String(user.town), role: user.role as Role }),
+    user: { id, role: user.role as Role, name: user.name, town: String(user.town) },
+  };
+}
+
+export async function loginWithPassword(
+  services: Pick<AppServices, 'config' | 'clock'>,
+  input: { username: string; password: string },
+  ip: string,
+): Promise<LoginResponse> {
+  const username = input.username.trim();
+  await assertNotBlocked(username, ip);
+  const user = await UserModel.findOne({ username });
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
+  if (!user || !user.passwordHash || !ok) {
+    await recordFailure(username, ip);
+    throw new AppError('LOGIN_FAILED');
+  }
+  if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+  await failuresByUser.delete(username);
+  user.lastLoginAt = services.clock.now();
+  await user.save();
+  return sessionOf(services, user);
+}
+
+/**
+ * Mini-program login: exchange the wx.login code at WeChat, create the resident on first login.
+ * The session key stays in the server's own collection.
+ */
+export async function loginWithWechat(
+  services: Pick<AppServices, 'config' | 'clock'>,
+  input: { code: string; town?: string },
+): Promise<LoginResponse> {
+  const { WECHAT_APPID, WECHAT_SECRET, WECHAT_API_BASE } = services.config;
+  if (!WECHAT_APPID || !WECHAT_SECRET) throw new AppError('WECHAT_NOT_CONFIGURED');
+  const session = await new WechatClient(WECHAT_API_BASE, WECHAT_APPID, WECHAT_SECRET).code2Session(input.code);
+  const town = await resolveTown(services.config, input.town);
+  let user = await UserModel.findOne({ wechatOpenId: session.openid, town: town._id });
+  if (!user) {
+    user = await UserModel.findOneAndUpdate(
+      { username: `wx_${session.openid}` },
+      {
+        $setOnInsert: {
+          town: town._id,
+          username: `wx_${session.openid}`,
+          role: 'resident',
+          name: '微信用户',
+          wechatOpenId: session.openid,
+        },
+      },
+      { upsert: true, returnDocument: 'after' },
+    );
+  }
+  if (!user!.active) throw new AppError('ACCOUNT_DISABLED');
+  await WechatSessionModel.updateOne(
+    { user: user!._id },
+    { $set: { sessionKey: session.sessionKey, unionid: session.unionid } },
+    { upsert: true },
+  );
+  await UserModel.updateOne({ _id: user!._id }, { $set: { lastLoginAt: services.clock.now() } });
+  return sessionOf(services, user!);
+}

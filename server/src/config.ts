@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once at start. A wrong value stops the start
+ * with a message naming the variable. Every variable here is documented in the README's table.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ protocol: /^https?$/ });
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/.+/, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  JWT_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(256),
+  DEFAULT_TOWN: z.preprocess(emptyAsUndefined, z.string().min(1).max(16).optional()),
+  SEED_DEMO: z
+    .enum(['auto', 'true', 'false'])
+    .default('auto')
+    .describe('auto: load the sample town into an empty embedded database'),
+  FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { JWT_SECRET: string; dataDir: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse the environment. Without JWT_SECRET outside production, a random secret is created once
+ * and kept in DATA_DIR so tokens survive restarts; production must set it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `${String(i.path[0] ?? '?')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`,
+      ),
+    );
+  }
+  const cfg = parsed.data;
+  const dataDir = path.resolve(cfg.DATA_DIR);
+  let secret = cfg.JWT_SECRET;
+  if (!secret) {
+    if (cfg.NODE_ENV === 'production') throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
+    secret = localSecret(dataDir);
+  }
+  return { ...cfg, JWT_SECRET: secret, dataDir };
+}
+
+function localSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString('hex');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,139 @@
+import type Koa from 'koa';
+import Router from '@koa/router';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { AppError, ErrorResponse, type Role } from '@yingji/shared';
+import type { z, ZodObject, ZodType } from 'zod';
+import { authenticate, requireRoles } from './auth';
+import type { AppServices, AppState, Caller } from './context';
+import { zodDetails } from './errors';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
+
+export interface RouteSpec<B, Q, P> {
+  method: Method;
+  /** Koa-style path, e.g. `/api/tips/:id`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  /** `public`: no login; `any`: any logged-in user (the default); or the roles allowed. */
+  auth?: 'public' | 'any' | readonly Role[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success status (default 200) and the schema of its body, for the OpenAPI document. */
+  status?: number;
+  response?: ZodType;
+  /** For answers that are not JSON (exports, images). */
+  produces?: string;
+  /** Runs before validation (e.g. multipart parsing). */
+  before?: Koa.Middleware<AppState>[];
+}
+
+export interface RouteInput<B, Q, P> {
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Infer<P>;
+  /** The caller; present on every route that is not public. */
+  caller: Caller;
+  ctx: Koa.ParameterizedContext<AppState>;
+  services: AppServices;
+}
+
+/**
+ * The one way to declare a route: validates params, query and body with the same zod schemas the
+ * OpenAPI document is generated from, checks login and role, and answers the handler's result.
+ */
+export class Api {
+  readonly router = new Router<AppState>();
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(readonly services: AppServices) {
+    this.registry.registerComponent('securitySchemes', 'bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+  }
+
+  route<
+    B extends ZodType | undefined = undefined,
+    Q extends ZodObject | undefined = undefined,
+    P extends ZodObject | undefined = undefined,
+  >(spec: RouteSpec<B, Q, P>, handler: (input: RouteInput<B, Q, P>) => unknown | Promise<unknown>): void {
+    const auth = spec.auth ?? 'any';
+    const middlewares: Koa.Middleware<AppState>[] = [];
+    if (auth !== 'public') middlewares.push(authenticate(this.services));
+    if (Array.isArray(auth)) middlewares.push(requireRoles(auth as readonly Role[]));
+    middlewares.push(...(spec.before ?? []));
+    middlewares.push(async (ctx) => {
+      const params = parseWith(spec.params, ctx.params);
+      const query = parseWith(spec.query, ctx.query);
+      const body = parseWith(spec.body, (ctx.request as { body?: unknown }).body);
+      const result = await handler({
+        body,
+        query,
+        params,
+        caller: ctx.state.caller as Caller,
+        ctx,
+        services: this.services,
+      } as RouteInput<B, Q, P>);
+      if (result !== undefined) {
+        ctx.status = spec.status ?? 200;
+        ctx.body = result;
+      } else if (ctx.body === undefined) {
+        ctx.status = spec.status ?? 204;
+      }
+    });
+    this.router[spec.method](spec.path, ...(middlewares as Koa.Middleware[]));
+    this.register(spec, auth);
+  }
+
+  private register<B, Q, P>(spec: RouteSpec<B, Q, P>, auth: RouteSpec<B, Q, P>['auth']) {
+    const roles = Array.isArray(auth) ? ` (角色: ${auth.join(', ')})` : '';
+    const errorContent = { 'application/json': { schema: ErrorResponse } };
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:(\w+)/g, '{$1}'),
+      summary: spec.summary + roles,
+      tags: spec.tags,
+      security: auth === 'public' ? [] : [{ bearer: [] }],
+      request: {
+        params: spec.params as ZodObject | undefined,
+        query: spec.query as ZodObject | undefined,
+        body: spec.body ? { content: { 'application/json': { schema: spec.body as unknown as ZodType } } } : undefined,
+      },
+      responses: {
+        [spec.status ?? 200]: {
+          description: 'OK',
+          content: spec.response
+            ? { 'application/json': { schema: spec.response } }
+            : spec.produces
+              ? { [spec.produces]: { schema: { type: 'string', format: 'binary' } } }
+              : undefined,
+        },
+        400: { description: '请求不正确', content: errorContent },
+        ...(auth === 'public' ? {} : { 401: { description: '未登录', content: errorContent } }),
+        ...(Array.isArray(auth) ? { 403: { description: '无权限', content: errorContent } } : {}),
+      },
+    });
+  }
+
+  openApiDocument() {
+    return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: '乡镇应急管理前台 API',
+        version: '0.1.0',
+        description: 'Township emergency-management front door',
+      },
+    });
+  }
+}
+
+function parseWith(schema: unknown, value: unknown): unknown {
+  if (!schema) return undefined;
+  const r = (schema as ZodType).safeParse(value ?? {});
+  if (!r.success) throw new AppError('VALIDATION_FAILED', { details: zodDetails(r.error) });
+  return r.data;
+}

@@ -1,0 +1,54 @@
+import type Koa from 'koa';
+import { AppError, ERRORS, type ErrorBody } from '@yingji/shared';
+import { ZodError } from 'zod';
+import { isDbUnavailable } from '../db/connection';
+import type { AppState } from './context';
+
+export { AppError };
+
+/** Field problems of a zod error, as `[{ path: 'location.lat', message }]` for forms. */
+export function zodDetails(e: ZodError) {
+  return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/**
+ * The one error middleware: every failure leaves as `{ "error": { "code", "message" } }` with the
+ * status of its code. Unknown errors are logged in full and answered without internals.
+ */
+export function errorMiddleware(): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.status >= 500) ctx.state.log?.error({ err: e }, 'request failed');
+      else ctx.state.log?.info({ code: err.code, status: err.status }, 'request refused');
+      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      if (err.details !== undefined) body.error.details = err.details;
+      ctx.status = err.status;
+      ctx.body = body;
+      if (err.retryAfter) ctx.set('Retry-After', String(Math.ceil(err.retryAfter)));
+    }
+  };
+}
+
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof ZodError) return new AppError('VALIDATION_FAILED', { details: zodDetails(e) });
+  if (isDbUnavailable(e)) return new AppError('DB_UNAVAILABLE');
+  const any = e as { status?: number; statusCode?: number; type?: string; code?: string | number; name?: string };
+  const status = any?.status ?? any?.statusCode;
+  if (any?.type === 'entity.parse.failed') return new AppError('INVALID_JSON');
+  if (status === 413 || any?.type === 'entity.too.large' || any?.code === 'LIMIT_FILE_SIZE')
+    return new AppError('PAYLOAD_TOO_LARGE');
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (any?.code === 11000) return new AppError('CONFLICT');
+  if (any?.name === 'CastError') return new AppError('VALIDATION_FAILED');
+  if (status === 405) return new AppError('METHOD_NOT_ALLOWED');
+  if (status && status >= 400 && status < 500) {
+    const code = (Object.keys(ERRORS) as (keyof typeof ERRORS)[]).find((k) => ERRORS[k].status === status);
+    return new AppError(code ?? 'VALIDATION_FAILED');
+  }
+  return new AppError('INTERNAL_ERROR');
+}

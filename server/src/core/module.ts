@@ -1,0 +1,22 @@
+import type Koa from 'koa';
+import type { Api } from './api';
+import type { AppServices } from './context';
+
+/** A background job (outbox worker, escalation, deadlines) run every `everyMs` by the scheduler. */
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(services: AppServices): Promise<unknown>;
+}
+
+/**
+ * A capability plugs into the app through this: its routes on the shared Api (so they are
+ * validated and documented alike), optional raw Koa middleware (e.g. the WeCom callback, which
+ * is not JSON), and its background jobs.
+ */
+export interface Module {
+  name: string;
+  routes?(api: Api): void;
+  middleware?(services: AppServices): Koa.Middleware;
+  jobs?: Job[];
+}

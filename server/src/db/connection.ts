@@ -1,0 +1,64 @@
+import mongoose from 'mongoose';
+
+// Fail fast instead of queueing queries while the database is away: a request then answers
+// 503 at once, and the driver reconnects by itself when the server returns.
+mongoose.set('bufferCommands', false);
+mongoose.set('autoIndex', false);
+mongoose.set('strictQuery', true);
+
+export async function connectMongoose(uri: string, dbName: string): Promise<typeof mongoose> {
+  await mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 5000,
+    heartbeatFrequencyMS: 2000,
+    autoIndex: false,
+  });
+  await ensureIndexes();
+  return mongoose;
+}
+
+/** Create every registered model's indexes (explicitly, so an unsupported index fails loudly). */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) {
+    await model.createCollection().catch((e: { code?: number }) => {
+      if (e?.code !== 48) throw e; // 48: NamespaceExists
+    });
+    await model.createIndexes();
+  }
+}
+
+export async function disconnectMongoose(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+/** Ping with a deadline; false while the database is unreachable. */
+export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
+  return Promise.race([
+    db
+      .admin()
+      .command({ ping: 1 })
+      .then(() => true)
+      .catch(() => false),
+    timeout,
+  ]);
+}
+
+const UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+  'PoolClearedError',
+  'MongoPoolClearedError',
+]);
+
+/** True for errors that mean "the database is unreachable", not "the query is wrong". */
+export function isDbUnavailable(e: unknown): boolean {
+  const name = (e as { name?: string })?.name;
+  return !!name && UNAVAILABLE.has(name);
+}

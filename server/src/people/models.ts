@@ -1,0 +1,5 @@
+export * from './town.model';
+export * from './village.model';
+export * from './grid.model';
+export * from './user.model';
+export * from './chat-group.model';

@@ -1,0 +1,39 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ROLES } from '@yingji/shared';
+
+/**
+ * A person: resident, grid member, cadre, office staff or admin. `username` is always set and
+ * globally unique (staff log in with it; residents get `wx_<openid>`), because a unique index on
+ * an optional field behaves differently on MongoDB and FerretDB.
+ */
+const userSchema = new Schema(
+  {
+    town: { type: Schema.Types.ObjectId, ref: 'Town', required: true },
+    username: { type: String, required: true, trim: true },
+    passwordHash: { type: String },
+    role: { type: String, enum: ROLES, required: true },
+    name: { type: String, required: true, trim: true },
+    phone: { type: String, trim: true },
+    village: { type: Schema.Types.ObjectId, ref: 'Village' },
+    grids: { type: [{ type: Schema.Types.ObjectId, ref: 'Grid' }], default: [] },
+    superior: { type: Schema.Types.ObjectId, ref: 'User' },
+    department: { type: String, trim: true },
+    wecomUserId: { type: String, trim: true },
+    wechatOpenId: { type: String, trim: true },
+    /** Wechaty contact ids bound to this user (a person may have more than one WeChat account). */
+    wechatyContactIds: { type: [String], default: [] },
+    active: { type: Boolean, default: true },
+    lastLoginAt: { type: Date },
+    sample: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+userSchema.index({ username: 1 }, { unique: true });
+userSchema.index({ town: 1, role: 1 });
+userSchema.index({ town: 1, wecomUserId: 1 });
+userSchema.index({ wechatOpenId: 1 });
+userSchema.index({ town: 1, grids: 1 });
+
+export type User = InferSchemaType<typeof userSchema>;
+export type UserDoc = HydratedDocument<User>;
+export const UserModel = model('User', userSchema);

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Types } from 'mongoose';
+import { AppError } from '@yingji/shared';
+import { TownModel } from '../people/town.model';
+
+/**
+ * Per-town configuration (the FixMyStreet "cobrand" idea): every rule that differs between towns
+ * lives here with a default, and is stored in the town's `config` field. Capabilities add their
+ * section with defaults; a stored value overrides the default key by key.
+ */
+export const TownConfigSchema = z.object({
+  /** Tips a resident may submit per hour before 429. */
+  tipsPerHour: z.number().int().min(1).default(10),
+  /** Suggested duplicates: same category within this distance (m) and time (days). */
+  duplicateRadiusM: z.number().min(1).default(200),
+  duplicateWindowDays: z.number().min(0).default(7),
+  /** Rectification deadline in days by hazard level. */
+  deadlineDays: z.object({ general: z.number().min(0).default(30), major: z.number().min(0).default(7) }).prefault({}),
+  /** Category code → responsible department (routing table). */
+  departmentByCategory: z.record(z.string(), z.string()).default({}),
+  /** Minutes to acknowledge a warning, by level. */
+  ackMinutes: z
+    .object({
+      red: z.number().min(1).default(10),
+      orange: z.number().min(1).default(20),
+      yellow: z.number().min(1).default(30),
+      blue: z.number().min(1).default(60),
+    })
+    .prefault({}),
+  /** Minutes between escalation steps once the acknowledgement window has passed, by level. */
+  escalationWaitMinutes: z
+    .object({
+      red: z.number().min(1).default(5),
+      orange: z.number().min(1).default(10),
+      yellow: z.number().min(1).default(15),
+      blue: z.number().min(1).default(30),
+    })
+    .prefault({}),
+  /** Extra settings of capabilities not modelled here yet. */
+  extra: z.record(z.string(), z.unknown()).default({}),
+});
+export type TownConfig = z.infer<typeof TownConfigSchema>;
+
+export function parseTownConfig(stored: unknown): TownConfig {
+  return TownConfigSchema.parse(stored ?? {});
+}
+
+export async function loadTownConfig(townId: Types.ObjectId | string): Promise<TownConfig> {
+  const town = await TownModel.findById(townId).select('config').lean();
+  if (!town) throw new AppError('TOWN_NOT_FOUND');
+  return parseTownConfig(town.config);
+}

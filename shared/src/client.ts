@@ -1,0 +1,117 @@
+import type { ErrorBody } from './errors';
+import type { LoginRequest, LoginResponse, WechatLoginRequest } from './schemas/auth';
+import type { Me } from './schemas/people';
+
+/**
+ * The typed API client every front door uses (bot, mini-program, console, tests).
+ * The transport is injectable: Node and the H5 console use fetch, the weapp build passes
+ * one built on Taro.request, so the same client runs everywhere.
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
+
+export const fetchTransport: Transport = async (req) => {
+  const isForm = typeof FormData !== 'undefined' && req.body instanceof FormData;
+  const res = await fetch(req.url, {
+    method: req.method,
+    headers: isForm || req.body === undefined ? req.headers : { 'content-type': 'application/json', ...req.headers },
+    body: req.body === undefined ? undefined : isForm ? (req.body as FormData) : JSON.stringify(req.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+  return { status: res.status, body };
+};
+
+/** An error answer from the API, carrying the stable code and the Chinese message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token?: string;
+  transport?: Transport;
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  token?: string;
+  private readonly transport: Transport;
+
+  constructor(opts: ApiClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/$/, '');
+    this.token = opts.token;
+    this.transport = opts.transport ?? fetchTransport;
+  }
+
+  /** Another client for the same server acting with another user's token. */
+  as(token: string): ApiClient {
+    return new ApiClient({ baseUrl: this.baseUrl, token, transport: this.transport });
+  }
+
+  async request<T>(method: HttpRequest['method'], path: string, body?: unknown, query?: object): Promise<T> {
+    const qs = query
+      ? Object.entries(query)
+          .filter(([, v]) => v !== undefined && v !== null && v !== '')
+          .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+          .join('&')
+      : '';
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.transport({
+      method,
+      url: `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`,
+      headers,
+      body,
+    });
+    if (res.status >= 400) {
+      const err = (res.body as Partial<ErrorBody> | undefined)?.error;
+      throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? '请求失败', err?.details);
+    }
+    return res.body as T;
+  }
+
+  get<T>(path: string, query?: object): Promise<T> {
+    return this.request<T>('GET', path, undefined, query);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+
+  // --- auth and people ---
+  async login(input: LoginRequest): Promise<LoginResponse> {
+    const res = await this.post<LoginResponse>('/api/auth/login', input);
+    this.token = res.token;
+    return res;
+  }
+  async loginWechat(input: WechatLoginRequest): Promise<LoginResponse> {
+    const res = await this.post<LoginResponse>('/api/auth/wechat', input);
+    this.token = res.token;
+    return res;
+  }
+  me(): Promise<Me> {
+    return this.get<Me>('/api/me');
+  }
+  health(): Promise<{ status: string; db: string }> {
+    return this.get('/healthz');
+  }
+}

@@ -1,0 +1,23 @@
+/** Roles of the product's users (DOMAIN.md "Who uses the product"). */
+export const ROLES = ['resident', 'grid', 'cadre', 'office', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: '群众',
+  grid: '网格员',
+  cadre: '镇村干部',
+  office: '镇应急办',
+  admin: '系统管理员',
+};
+
+/** Staff: everyone who works for the town, as opposed to residents. */
+export const STAFF_ROLES: readonly Role[] = ['grid', 'cadre', 'office', 'admin'];
+/** The office and admins run the town: triage, warnings, drills, rewards, exports. */
+export const OFFICE_ROLES: readonly Role[] = ['office', 'admin'];
+
+export function isStaff(role: Role): boolean {
+  return STAFF_ROLES.includes(role);
+}
+export function isOffice(role: Role): boolean {
+  return OFFICE_ROLES.includes(role);
+}
