@@ -2,6 +2,38 @@ import type { Module } from './core/module';
 import { authModule } from './auth/routes';
 import { metaModule } from './meta/routes';
 import { peopleModule } from './people/routes';
+import { mediaModule } from './media/routes';
+import { tipsModule } from './tips/routes';
+import { hazardsModule } from './hazards/routes';
+import { rewardsModule } from './rewards/routes';
+import { outboxModule } from './outbox/routes';
+import { calloutsModule } from './callouts/routes';
+import { wecomModule } from './wecom/routes';
+import { chatModule } from './chat/routes';
+import { drillsModule } from './drills/routes';
+import { sheltersModule } from './shelters/routes';
+import { resourcesModule } from './resources/routes';
+import { incidentsModule } from './incidents/routes';
+import { scoresModule } from './scores/routes';
+import { webModule } from './web/routes';
 
 /** Every capability of the server, in the order their routes are mounted. Add a new one here. */
-export const modules: Module[] = [authModule, peopleModule, metaModule];
+export const modules: Module[] = [
+  authModule,
+  peopleModule,
+  metaModule,
+  mediaModule,
+  tipsModule,
+  hazardsModule,
+  rewardsModule,
+  outboxModule,
+  calloutsModule,
+  wecomModule,
+  chatModule,
+  drillsModule,
+  sheltersModule,
+  resourcesModule,
+  incidentsModule,
+  scoresModule,
+  webModule,
+];

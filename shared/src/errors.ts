@@ -1,9 +1,22 @@
+import { MEDIA_ERRORS } from './errors/media';
+import { TIP_ERRORS } from './errors/tips';
+import { HAZARD_ERRORS } from './errors/hazards';
+import { REWARD_ERRORS } from './errors/rewards';
+import { OUTBOX_ERRORS } from './errors/outbox';
+import { CALLOUT_ERRORS } from './errors/callouts';
+import { CHAT_ERRORS } from './errors/chat';
+import { WECOM_ERRORS } from './errors/wecom';
+import { DRILL_ERRORS } from './errors/drills';
+import { SHELTER_ERRORS } from './errors/shelters';
+import { INCIDENT_ERRORS } from './errors/incidents';
+import { SCORE_ERRORS } from './errors/scores';
+
 /**
  * The one catalogue of stable error codes, their HTTP status and the Chinese message a user sees.
  * Routes throw by code (`new AppError('HAZARD_NOT_FOUND')`); the server's error middleware shapes
  * every answer as `{ "error": { "code", "message" } }`. Programs rely on the codes: never rename one.
  */
-export const ERRORS = {
+const CORE_ERRORS = {
   // generic
   VALIDATION_FAILED: { status: 400, message: '提交的内容不正确，请检查后重试' },
   INVALID_JSON: { status: 400, message: '请求内容不是有效的 JSON' },
@@ -34,6 +47,23 @@ export const ERRORS = {
   WECOM_USER_ID_TAKEN: { status: 409, message: '该企业微信账号已绑定其他用户' },
   VILLAGE_NOT_FOUND: { status: 404, message: '找不到该村（社区）' },
   GRID_NOT_FOUND: { status: 404, message: '找不到该网格' },
+} as const;
+
+/** Each capability keeps its codes in errors/<capability>.ts; all of them are spread here. */
+export const ERRORS = {
+  ...CORE_ERRORS,
+  ...MEDIA_ERRORS,
+  ...TIP_ERRORS,
+  ...HAZARD_ERRORS,
+  ...REWARD_ERRORS,
+  ...OUTBOX_ERRORS,
+  ...CALLOUT_ERRORS,
+  ...CHAT_ERRORS,
+  ...WECOM_ERRORS,
+  ...DRILL_ERRORS,
+  ...SHELTER_ERRORS,
+  ...INCIDENT_ERRORS,
+  ...SCORE_ERRORS,
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,2 @@
+/** Error codes of the chat capability (see ../errors.ts). */
+export const CHAT_ERRORS = {} as const;

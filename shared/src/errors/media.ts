@@ -1,0 +1,2 @@
+/** Error codes of the media capability (see ../errors.ts). */
+export const MEDIA_ERRORS = {} as const;

@@ -1,0 +1,2 @@
+/** Error codes of the shelters capability (see ../errors.ts). */
+export const SHELTER_ERRORS = {} as const;
