@@ -37,6 +37,8 @@ const EnvSchema = z.object({
     .enum(['auto', 'true', 'false'])
     .default('auto')
     .describe('auto: load the sample town into an empty embedded database'),
+  /** Shared secret of bot processes (Wechaty, terminal) calling the API as a service. */
+  BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),

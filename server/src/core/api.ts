@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { AppError, ErrorResponse, type Role } from '@yingji/shared';
 import type { z, ZodObject, ZodType } from 'zod';
-import { authenticate, requireRoles } from './auth';
+import { authenticate, authenticateBot, requireRoles } from './auth';
 import type { AppServices, AppState, Caller } from './context';
 import { zodDetails } from './errors';
 
@@ -16,8 +16,8 @@ export interface RouteSpec<B, Q, P> {
   path: string;
   summary: string;
   tags?: string[];
-  /** `public`: no login; `any`: any logged-in user (the default); or the roles allowed. */
-  auth?: 'public' | 'any' | readonly Role[];
+  /** `public`: no login; `any`: any logged-in user (the default); `bot`: a bot process (BOT_TOKEN); or the roles allowed. */
+  auth?: 'public' | 'any' | 'bot' | readonly Role[];
   body?: B;
   query?: Q;
   params?: P;
@@ -63,7 +63,8 @@ export class Api {
   >(spec: RouteSpec<B, Q, P>, handler: (input: RouteInput<B, Q, P>) => unknown | Promise<unknown>): void {
     const auth = spec.auth ?? 'any';
     const middlewares: Koa.Middleware<AppState>[] = [];
-    if (auth !== 'public') middlewares.push(authenticate(this.services));
+    if (auth === 'bot') middlewares.push(authenticateBot(this.services));
+    else if (auth !== 'public') middlewares.push(authenticate(this.services));
     if (Array.isArray(auth)) middlewares.push(requireRoles(auth as readonly Role[]));
     middlewares.push(...(spec.before ?? []));
     middlewares.push(async (ctx) => {
@@ -97,7 +98,7 @@ export class Api {
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary + roles,
       tags: spec.tags,
-      security: auth === 'public' ? [] : [{ bearer: [] }],
+      security: auth === 'public' ? [] : auth === 'bot' ? [{ bot: [] }] : [{ bearer: [] }],
       request: {
         params: spec.params as ZodObject | undefined,
         query: spec.query as ZodObject | undefined,

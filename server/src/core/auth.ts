@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type Koa from 'koa';
 import jwt from 'jsonwebtoken';
 import { AppError, type Role } from '@yingji/shared';
@@ -73,4 +74,25 @@ export function requireRoles(roles: readonly Role[]): Koa.Middleware<AppState> {
     if (!roles.includes(caller.role)) throw new AppError('FORBIDDEN');
     await next();
   };
+}
+
+/**
+ * A bot process (Wechaty on another machine, the terminal simulator) calls service routes with
+ * `Authorization: Bot <BOT_TOKEN>`; it then acts for a chat user through a user token it obtains.
+ * Compared in constant time. Without BOT_TOKEN configured, service routes are closed.
+ */
+export function authenticateBot(services: Pick<AppServices, 'config'>): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const expected = services.config.BOT_TOKEN;
+    const m = /^Bot\s+(.+)$/i.exec(ctx.get('authorization'));
+    const given = m?.[1]?.trim() ?? '';
+    if (!expected || !given || !safeEqual(given, expected)) throw new AppError('UNAUTHENTICATED');
+    await next();
+  };
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
 }
