@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Types } from 'mongoose';
-import { AppError } from '@yingji/shared';
+import { AppError, ROLES } from '@yingji/shared';
 import { TownModel } from '../people/town.model';
 
 /**
@@ -34,6 +34,28 @@ export const TownConfigSchema = z.object({
       orange: z.number().min(1).default(10),
       yellow: z.number().min(1).default(15),
       blue: z.number().min(1).default(30),
+    })
+    .prefault({}),
+  /** Drills 拉动集结: a check-in later than this after the start is counted as late. */
+  drills: z.object({ assemblyTargetMinutes: z.number().min(1).default(30) }).prefault({}),
+  /**
+   * Incident information: minutes from occurring to passing it on upward (一小时内上报); a late one
+   * is escalated to the users named here, or else to the users with these roles.
+   */
+  incidents: z
+    .object({
+      reportUpMinutes: z.number().min(1).default(60),
+      leaderRoles: z.array(z.enum(ROLES)).default(['office']),
+      leaderUsernames: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  /** Supervision scores 督查考核: the weight (points) of each figure; figures without data are left out. */
+  scoreWeights: z
+    .object({
+      calloutConfirmation: z.number().min(0).default(30),
+      hazardsOnTime: z.number().min(0).default(30),
+      drillAttendance: z.number().min(0).default(20),
+      incidentsWithinHour: z.number().min(0).default(20),
     })
     .prefault({}),
   /** Extra settings of capabilities not modelled here yet. */
