@@ -1,0 +1,181 @@
+/**
+ * The one chat-command parser (DESIGN.md "One parser, one conversation engine"). Pure: a chat line in,
+ * an intent with its arguments out. Every channel (Wechaty room, WeCom app, terminal) feeds it.
+ *
+ * People write as they do in WeChat groups: full-width or half-width forms, extra spaces, emoji and
+ * WeChat's [表情] codes, a leading @mention (WeChat separates it with U+2005), a quoted message above
+ * the answer. A negation or a question is never an acknowledgement or a check-in.
+ */
+
+export type ChatCommand =
+  | { intent: 'ack' }
+  | { intent: 'checkin' }
+  | { intent: 'report_hazard'; description: string; location?: string }
+  | { intent: 'query'; code: string }
+  | { intent: 'transfer'; count: number }
+  | { intent: 'help' }
+  | { intent: 'nearest_shelter' }
+  /** `绑定 123456`: link this chat account to a user with a one-time code (see server/src/chat). */
+  | { intent: 'bind'; code: string }
+  | { intent: 'none' };
+
+export type ChatIntent = ChatCommand['intent'];
+
+const NONE: ChatCommand = { intent: 'none' };
+
+// Emoji and their joiners/modifiers; WeChat's own emoticons arrive as short bracket codes like [强].
+const EMOJI = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu;
+const WECHAT_EMOTICON = /\[[\p{Script=Han}A-Za-z]{1,4}\]/gu;
+// WeChat's quote-reply puts the quoted message above a dashed line; the answer is below it.
+const QUOTE_SEPARATOR = /\n\s*(?:-\s*){5,}\n/;
+const LEADING_MENTIONS = /^(?:@[^\s@]+(?:\s+|$))+/u;
+const TRAILING_MENTIONS = /(?:\s+@[^\s@]+)+$/u;
+const EDGE_PUNCTUATION =
+  /^[\s,.;:!~、，。；：！～…·'"“”‘’()（）【】「」《》<>-]+|[\s,.;:!~、，。；：！～…·'"“”‘’()（）【】「」《》<>-]+$/gu;
+
+/** Normalise a chat line: NFKC folds full-width forms (＃１２？) and U+2005 into ASCII; drop emoji and mentions. */
+export function normalizeChatText(raw: string): string {
+  let text = raw.normalize('NFKC');
+  const quoted = text.split(QUOTE_SEPARATOR);
+  text = quoted[quoted.length - 1]!;
+  text = text.replace(EMOJI, ' ').replace(WECHAT_EMOTICON, ' ');
+  text = text.replace(/[\t\r\n\u3000]+/g, ' ').trim();
+  text = text.replace(LEADING_MENTIONS, '').replace(TRAILING_MENTIONS, '');
+  return text.replace(/ {2,}/g, ' ').trim();
+}
+
+/** Drop punctuation and spaces at both ends: `收到！！` → `收到`. */
+function core(text: string): string {
+  return text.replace(EDGE_PUNCTUATION, '').replace(/\s+/g, '');
+}
+
+// A question: a question mark, a question particle at the end, or a question word anywhere.
+const QUESTION_END = /(吗|嘛|么|呢|没|没有|否|不|未)$/;
+const QUESTION_WORD = /(谁|是否|有没有|有无|几个|多少|哪|什么|怎么|咋|能否|可否)/;
+// A negation anywhere ("没问题" is agreement, not a negation).
+const NEGATION = /(没|不|未|别|莫|无法|失败)/;
+
+function isQuestionOrNegation(text: string): boolean {
+  if (/\?/.test(text)) return true;
+  const c = core(text).replace(/没问题|没得问题|不客气/g, '');
+  return QUESTION_END.test(c) || QUESTION_WORD.test(c) || NEGATION.test(c);
+}
+
+// 收到 with an optional courtesy before it and a short remark after it (收到，马上落实).
+const ACK =
+  /^(?:好的?|好嘞|嗯+|哦|ok|okay|明白|是的?|我|我们|本人)?[,，。.!！\s]*(?:已经?|已)?收到(?:了|啦|咯|嘞|哈|啊)?(?:[,，。.!！\s].*|明白|谢谢|好的|收到)*$/iu;
+const ACK_WORDS = new Set([
+  '1',
+  '11',
+  '111',
+  '收',
+  '已阅',
+  '已知晓',
+  '知晓',
+  '知悉',
+  '已知悉',
+  '明白',
+  '明白了',
+  '了解',
+  '已了解',
+  '知道了',
+  '好的收到',
+  'ok收到',
+  '收到ok',
+]);
+
+const CHECKIN = /^(?:我|本人)?(?:已经?|已)?签到(?:了|啦|咯)?(?:[,，。.!！\s].*)?$/u;
+
+// 隐患 needs a separator (隐患：…, 隐患 …) unless marked (#隐患…, 上报隐患…, 【隐患】…), so 隐患排查 is not a report.
+const HAZARD =
+  /^(?:#\s*隐患#?|【隐患】|\[隐患\]|(?:上报|报告|发现|举报)隐患(?:上报)?|隐患上报|隐患(?=[\s:：,，]))\s*[:：,，]?\s*([\s\S]*)$/u;
+const LOCATION = /[\s,，;；。.]*(?:位置|地点|地址|具体位置)\s*[:：]?\s*(.+)$/u;
+
+// 查 / 查询 / 查一下 (隐患) (编号) CODE: a code has letters, digits and dashes, with at least one digit.
+const QUERY = /^(?:查询?|查一下|查看|查下)\s*(?:隐患)?\s*(?:编号|单号)?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9-]{1,31})$/u;
+
+const TRANSFER =
+  /^(?:.{0,12}?)(?:已经?|已安全|已全部|共|累计|共计)?(?:安全)?转移(?:了)?(?:群众|人员|村民|居民|受威胁群众|受灾群众)?(?:共|共计)?\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*(?:人|名|位|个人|口)/u;
+const TRANSFER_NOT_DONE = /(需|需要|待|应|要|请|准备|计划|拟|将)转移/u;
+
+const HELP = new Set([
+  '帮助',
+  'help',
+  '/help',
+  '?',
+  '菜单',
+  '指令',
+  '命令',
+  '功能',
+  '使用说明',
+  '说明',
+  '怎么用',
+  '帮助菜单',
+]);
+const SHELTER =
+  /^(?:请问)?(?:离我)?(?:最近|附近)的?(?:应急)?(?:避难场所|避难所|避难点|安置点|避险点)(?:在哪里?|在哪儿|在哪|是哪里?|有哪些)?$/u;
+const BIND = /^绑定\s*[:：]?\s*(\d{6})$/u;
+
+/** 十二 → 12, 两百零五 → 205; undefined when it is not a plain Chinese numeral. */
+export function chineseNumber(s: string): number | undefined {
+  const digits: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  const units: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+  let total = 0;
+  let current: number | undefined;
+  for (const ch of s) {
+    if (ch === '零' || ch === '〇') continue;
+    if (ch in digits) {
+      if (current !== undefined) return undefined; // 一二 is not a number
+      current = digits[ch]!;
+    } else if (ch in units) {
+      total += (current ?? 1) * units[ch]!;
+      current = undefined;
+    } else return undefined;
+  }
+  return total + (current ?? 0);
+}
+
+/** Parse one chat line into an intent with its arguments. Anything unclear is `none`. */
+export function parseChatCommand(raw: string): ChatCommand {
+  if (typeof raw !== 'string') return NONE;
+  const text = normalizeChatText(raw);
+  if (!text) return NONE;
+  const c = core(text);
+  const lower = c.toLowerCase();
+
+  if (HELP.has(lower) || HELP.has(text.toLowerCase())) return { intent: 'help' };
+
+  const bind = BIND.exec(c);
+  if (bind) return { intent: 'bind', code: bind[1]! };
+
+  const hazard = HAZARD.exec(text.replace(/^[\s【[]*(?=#)/u, ''));
+  if (hazard) return hazardCommand(hazard[1]!);
+
+  const query = QUERY.exec(text.replace(EDGE_PUNCTUATION, ''));
+  if (query && /\d/.test(query[1]!)) return { intent: 'query', code: query[1]!.toUpperCase() };
+
+  if (SHELTER.test(c.replace(/[?？]/g, ''))) return { intent: 'nearest_shelter' };
+
+  const transfer = TRANSFER.exec(c);
+  if (transfer && !TRANSFER_NOT_DONE.test(c) && !isQuestionOrNegation(text)) {
+    const n = /^\d+$/.test(transfer[1]!) ? Number(transfer[1]) : chineseNumber(transfer[1]!);
+    if (n !== undefined && Number.isSafeInteger(n) && n > 0 && n <= 100000) return { intent: 'transfer', count: n };
+  }
+
+  if (isQuestionOrNegation(text)) return NONE;
+  if (ACK_WORDS.has(lower) || ACK.test(c)) return { intent: 'ack' };
+  if (CHECKIN.test(c)) return { intent: 'checkin' };
+  return NONE;
+}
+
+function hazardCommand(rest: string): ChatCommand {
+  let body = rest.trim();
+  let location: string | undefined;
+  const loc = LOCATION.exec(body);
+  if (loc) {
+    location = loc[1]!.replace(EDGE_PUNCTUATION, '').trim() || undefined;
+    body = body.slice(0, loc.index);
+  }
+  const description = body.replace(EDGE_PUNCTUATION, '').replace(/\s+/g, ' ').trim();
+  return location ? { intent: 'report_hazard', description, location } : { intent: 'report_hazard', description };
+}
