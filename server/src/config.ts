@@ -39,6 +39,16 @@ const EnvSchema = z.object({
     .describe('auto: load the sample town into an empty embedded database'),
   /** Shared secret of bot processes (Wechaty, terminal) calling the API as a service. */
   BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** WeCom callback (接收消息): our corp id, and the app's Token and EncodingAESKey from 设置API接收. */
+  WECOM_CORP_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECOM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECOM_ENCODING_AES_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
+      .optional(),
+  ),
   FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
