@@ -58,6 +58,38 @@ export const TownConfigSchema = z.object({
       incidentsWithinHour: z.number().min(0).default(20),
     })
     .prefault({}),
+  /** Hazard list: hours after the first overdue reminder before the superior is reminded; how far (km) from every grid a location may be. */
+  hazards: z
+    .object({
+      escalateAfterHours: z.number().min(0).default(24),
+      outsideTownKm: z.number().min(0).default(20),
+    })
+    .prefault({}),
+  /**
+   * Rewards for verified tips: when a tip counts as verified (accepted, or its hazard closed), which
+   * reporters' roles are rewarded, and the rule table (the most specific rule matching level and
+   * category wins; with a fine, `fineShare` of it, at least `amount`, at most `maxAmount`).
+   */
+  rewards: z
+    .object({
+      trigger: z.enum(['accepted', 'closed']).default('accepted'),
+      roles: z.array(z.string()).default(['resident']),
+      rules: z
+        .array(
+          z.object({
+            level: z.enum(['general', 'major']).optional(),
+            category: z.string().optional(),
+            amount: z.number().int().min(0),
+            fineShare: z.number().min(0).max(1).optional(),
+            maxAmount: z.number().int().min(0).optional(),
+          }),
+        )
+        .default([
+          { level: 'general', amount: 50 },
+          { level: 'major', amount: 3000, fineShare: 0.15 },
+        ]),
+    })
+    .prefault({}),
   /** Extra settings of capabilities not modelled here yet. */
   extra: z.record(z.string(), z.unknown()).default({}),
 });
