@@ -1,0 +1,4 @@
+export * from './types';
+export * from './engine';
+export * from './sessions';
+export { T as ENGINE_TEXTS } from './texts';

@@ -1,0 +1,138 @@
+import type Koa from 'koa';
+import { AppError, ApiClient } from '@yingji/shared';
+import { ChatEngine, type SessionProvider } from '@yingji/bot/src/engine';
+import {
+  CallbackRefused,
+  WecomAppChannel,
+  openCallback,
+  verifyUrl,
+  dedupeKey,
+  type WecomCallbackConfig,
+  type WecomInbound,
+} from '@yingji/bot/src/channels/wecom-app';
+import type { AppServices } from '../core/context';
+import { enqueue } from '../outbox/enqueue';
+import { resolveTown } from '../people/service';
+import { findChatUser, firstTimeSeen, sessionFor } from './service';
+
+export const WECOM_CALLBACK_PATH = '/wecom/callback';
+
+const REFUSALS = {
+  signature: 'WECOM_CALLBACK_SIGNATURE_INVALID',
+  corp: 'WECOM_CALLBACK_CORP_MISMATCH',
+  body: 'WECOM_CALLBACK_BODY_INVALID',
+} as const;
+
+function callbackConfig(services: AppServices): WecomCallbackConfig {
+  const { WECOM_CORP_ID, WECOM_TOKEN, WECOM_ENCODING_AES_KEY } = services.config;
+  if (!WECOM_CORP_ID || !WECOM_TOKEN || !WECOM_ENCODING_AES_KEY) throw new AppError('WECOM_CALLBACK_NOT_CONFIGURED');
+  return { corpId: WECOM_CORP_ID, token: WECOM_TOKEN, encodingAESKey: WECOM_ENCODING_AES_KEY };
+}
+
+function queryOf(ctx: Koa.Context) {
+  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const q = ctx.query;
+  return {
+    msg_signature: one(q.msg_signature),
+    timestamp: one(q.timestamp),
+    nonce: one(q.nonce),
+    echostr: one(q.echostr),
+  };
+}
+
+async function readRaw(ctx: Koa.Context, limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** This server as seen from itself: the engine acts through the same HTTP API as every front door. */
+function selfBase(ctx: Koa.Context): string {
+  const addr = (ctx.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const host = addr === '::' || addr === '0.0.0.0' ? '127.0.0.1' : addr.includes(':') ? `[${addr}]` : addr;
+  return `http://${host}:${ctx.socket.localPort}`;
+}
+
+/**
+ * `GET|POST /wecom/callback`, the WeCom self-built app's 接收消息 URL. GET answers the verification
+ * echo. POST checks the signature (constant time), decrypts, checks the receiver is our corp, and
+ * answers 200 with an empty body at once; the message is then processed after the answer, once per
+ * MsgId or event key however often WeCom retries. Anything refused changes nothing.
+ */
+export function wecomCallback(services: AppServices): Koa.Middleware {
+  let channel: WecomAppChannel | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const sessions: SessionProvider = {
+    async open({ externalUserId }) {
+      const user = await findChatUser('wecom_app', externalUserId);
+      return user ? sessionFor(services, user) : undefined;
+    },
+  };
+
+  const channelFor = (base: string) =>
+    (channel ??= new WecomAppChannel({
+      engine: new ChatEngine({
+        api: new ApiClient({ baseUrl: base }),
+        sessions,
+        onError: (err) => services.log.error({ err }, 'wecom chat engine failed'),
+      }),
+      deliver: async (to, message, key) => {
+        const user = await findChatUser('wecom_app', to.id);
+        const town = user ? user.town : (await resolveTown(services.config))._id;
+        await enqueue(services.clock, [
+          {
+            town,
+            channel: 'wecom_app',
+            recipient: { user: user?._id, address: to.id },
+            content: { kind: 'text', text: message.text },
+            source: { kind: 'chat_reply', id: key },
+            idempotencyKey: `chat_reply:wecom_app:${key}`,
+          },
+        ]);
+      },
+    }));
+
+  const process = async (base: string, msg: WecomInbound) => {
+    try {
+      if (!(await firstTimeSeen(services, 'wecom_app', dedupeKey(msg)))) return;
+      await channelFor(base).receive(msg);
+    } catch (err) {
+      services.log.error({ err, msgType: msg.msgType }, 'wecom callback processing failed');
+    }
+  };
+
+  const middleware: Koa.Middleware = async (ctx, next) => {
+    if (ctx.path !== WECOM_CALLBACK_PATH) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'POST') throw new AppError('METHOD_NOT_ALLOWED');
+    const cfg = callbackConfig(services);
+    try {
+      if (ctx.method === 'GET') {
+        ctx.type = 'text/plain';
+        ctx.body = verifyUrl(cfg, queryOf(ctx));
+        return;
+      }
+      const raw = await readRaw(ctx, services.config.BODY_LIMIT_KB * 1024);
+      const msg = openCallback(cfg, queryOf(ctx), raw);
+      const base = selfBase(ctx);
+      ctx.status = 200;
+      ctx.body = '';
+      // Work after the answer: WeCom wants it within seconds and retries otherwise.
+      const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => process(base, msg));
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+    } catch (e) {
+      if (e instanceof CallbackRefused) {
+        ctx.state.log?.warn({ reason: e.reason }, 'wecom callback refused');
+        throw new AppError(REFUSALS[e.reason]);
+      }
+      throw e;
+    }
+  };
+  return Object.assign(middleware, { drain: () => Promise.all([...inFlight]).then(() => undefined) });
+}
