@@ -49,6 +49,16 @@ const EnvSchema = z.object({
       .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
       .optional(),
   ),
+  /** WeCom API (self-built app): its secret and agent id; the host is configurable for tests. */
+  WECOM_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WECOM_AGENT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
+  WECOM_API_BASE: url.default('https://qyapi.weixin.qq.com'),
+  WECOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Outbox workers: claim lease, retries before parking, base back-off, poll interval. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
