@@ -39,7 +39,9 @@ export function toAppError(e: unknown): AppError {
   if (isDbUnavailable(e)) return new AppError('DB_UNAVAILABLE');
   const any = e as { status?: number; statusCode?: number; type?: string; code?: string | number; name?: string };
   const status = any?.status ?? any?.statusCode;
-  if (any?.type === 'entity.parse.failed') return new AppError('INVALID_JSON');
+  // co-body marks a JSON syntax error as a SyntaxError with status 400
+  if (any?.type === 'entity.parse.failed' || (e instanceof SyntaxError && status === 400))
+    return new AppError('INVALID_JSON');
   if (status === 413 || any?.type === 'entity.too.large' || any?.code === 'LIMIT_FILE_SIZE')
     return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');

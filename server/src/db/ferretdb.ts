@@ -162,7 +162,9 @@ export async function startFerretDb(opts: {
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const uri = `mongodb://127.0.0.1:${port}`;
-  const ready = await Promise.race([waitForPing(uri, 30_000), exited.then(() => 'exited' as const)]);
+  // Readiness by TCP accept: FerretDB listens only once its backend is open. (A driver client
+  // here would leave monitoring timers behind in short-lived processes such as Jest's parent.)
+  const ready = await Promise.race([waitForPort(port, 30_000), exited.then(() => 'exited' as const)]);
   if (ready !== true) {
     child.kill('SIGKILL');
     throw new EmbeddedDbError(
@@ -175,11 +177,30 @@ export async function startFerretDb(opts: {
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+  const timer = new Promise<false>((r) => setTimeout(() => r(false), 5000).unref());
+  const done = await Promise.race([exited.then(() => true as const), timer]);
   if (!done) {
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/** True once something accepts TCP connections on 127.0.0.1:port. */
+export async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect({ host: '127.0.0.1', port });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await sleep(100);
+  }
+  return false;
 }
 
 /** True once a MongoDB-compatible server at `uri` answers ping. */
