@@ -65,7 +65,7 @@ describe('the WeCom app callback URL', () => {
       content: { kind: 'text', text: ENGINE_TEXTS.help },
       source: { kind: 'chat_reply' },
     });
-    expect(String(reply!.recipient.user)).toMatch(/^[0-9a-f]{24}$/);
+    expect(String(reply!.recipient!.user)).toMatch(/^[0-9a-f]{24}$/);
   });
 
   it('processes a message once however often WeCom retries it', async () => {
@@ -127,12 +127,12 @@ describe('the WeCom app callback URL', () => {
       const r = await repliesTo('stranger-1');
       return r.length > 0 && r;
     });
-    expect(first!.content.text).toBe(ENGINE_TEXTS.unknownSenderWecom);
+    expect(first!.content!.text).toBe(ENGINE_TEXTS.unknownSenderWecom);
     await postCallback(srv.base, wecomText('stranger-1', '收到'));
     await postCallback(srv.base, wecomText('stranger-1', '帮助'));
     await eventually(async () => (await repliesTo('stranger-1')).length >= 2);
     await sleep(300);
-    const texts = (await repliesTo('stranger-1')).map((d) => d.content.text);
+    const texts = (await repliesTo('stranger-1')).map((d) => d.content?.text);
     expect(texts).toEqual([ENGINE_TEXTS.unknownSenderWecom, ENGINE_TEXTS.help]);
   });
 });
