@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),
+  /** The H5 console build served at /app/ (default: miniprogram/dist-h5 of this checkout). */
+  WEB_DIST_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { JWT_SECRET: string; dataDir: string };

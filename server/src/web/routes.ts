@@ -1,6 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Koa from 'koa';
+import serve from 'koa-static';
 import type { Module } from '../core/module';
 
-/** The web capability: its routes and jobs plug in here. */
+/** Where the console is mounted. The H5 build is made with publicPath '/app/' (miniprogram/config). */
+export const WEB_PREFIX = '/app';
+
+export const DEFAULT_WEB_DIST = path.resolve(__dirname, '..', '..', '..', 'miniprogram', 'dist-h5');
+
+/**
+ * Serve the H5 build of the mini-program (the office's console) under /app/: its files with
+ * koa-static, and index.html for any other path under /app/ (SPA fallback, so a deep link or a
+ * reload never answers 404). `/` redirects to /app/. Hashed assets are cached for a long time;
+ * index.html never, so a new build is picked up at once.
+ */
+export function webMiddleware(root: string): Koa.Middleware {
+  const files = serve(root, {
+    index: 'index.html',
+    gzip: false,
+    brotli: false,
+    setHeaders(res, filePath) {
+      const immutable = /[\\/](js|css|static)[\\/]/.test(filePath);
+      res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const indexFile = path.join(root, 'index.html');
+
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === '/' || ctx.path === WEB_PREFIX) {
+      ctx.redirect(`${WEB_PREFIX}/`);
+      return;
+    }
+    if (!ctx.path.startsWith(`${WEB_PREFIX}/`)) return next();
+
+    const original = ctx.path;
+    ctx.path = original.slice(WEB_PREFIX.length);
+    try {
+      await files(ctx, async () => undefined);
+    } finally {
+      ctx.path = original;
+    }
+    if (ctx.body != null || ctx.status === 304) return;
+
+    // A missing asset is a real 404; any other path is a page of the app.
+    if (/\.[a-z0-9]{1,8}$/i.test(original)) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'NOT_FOUND', message: '文件不存在' } };
+      return;
+    }
+    if (!fs.existsSync(indexFile)) {
+      ctx.status = 503;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = '控制台页面尚未构建：请先运行 npm run build:h5';
+      return;
+    }
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = fs.createReadStream(indexFile);
+  };
+}
+
+/** The web capability: the console in the browser. */
 export const webModule: Module = {
   name: 'web',
+  middleware: (services) => webMiddleware(path.resolve(services.config.WEB_DIST_DIR ?? DEFAULT_WEB_DIST)),
 };
