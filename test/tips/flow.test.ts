@@ -34,7 +34,12 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
   beforeAll(async () => {
     await seedDemo();
     const town = await TownModel.findOne({ code: 'SZ' });
-    await createUser(town!._id, { username: 'resident.two', password: 'Resident@2024', role: 'resident', name: '李四' });
+    await createUser(town!._id, {
+      username: 'resident.two',
+      password: 'Resident@2024',
+      role: 'resident',
+      name: '李四',
+    });
     await UserModel.updateOne({ username: 'resident.demo' }, { wechatOpenId: 'openid-demo' });
     gridUserId = String((await UserModel.findOne({ username: 'grid.sq-01' }))!._id);
     srv = await startTestServer({ clock });
@@ -161,7 +166,11 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
     await hazardsApi(grid).act(hazardId, { action: 'start' });
     clock.advance(2 * 24 * 3600_000);
     const err = await apiError(hazardsApi(grid).act(hazardId, { action: 'submit', note: '已加固' }));
-    expect(err).toMatchObject({ status: 400, code: 'HAZARD_PHOTO_REQUIRED', message: '提交整改时请至少上传一张整改照片' });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'HAZARD_PHOTO_REQUIRED',
+      message: '提交整改时请至少上传一张整改照片',
+    });
     const { id: afterPhoto } = await upload(grid, await photo({ format: 'png', gps: false }), 'after.png', 'image/png');
     await hazardsApi(grid).act(hazardId, { action: 'submit', note: '已加固', mediaIds: [afterPhoto] });
     clock.advance(24 * 3600_000);
