@@ -1,11 +1,14 @@
 import { ApiError, chatApi, ApiClient, botTransport } from '@yingji/shared';
 import type { mock } from 'wechaty-puppet-mock';
+import { FileBox } from 'file-box';
+import sharp from 'sharp';
 import { startBot, type BotProcess } from '../../bot/src/main';
 import { ENGINE_TEXTS } from '../../bot/src/engine';
 import { ChatGroupModel, GridModel, TownModel, UserModel } from '../../server/src/people/models';
 import { seedDemo } from '../../server/src/people/seed';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
+import { HazardModel } from '../../server/src/hazards/hazard.model';
 import { BOT_TOKEN, chatEnv, eventually, sleep } from './support';
 import { mockWechaty, type MockWechaty } from './wechaty-harness';
 
@@ -159,5 +162,47 @@ describe('a WeChat group through Wechaty', () => {
     });
     const answer = await nextReply(ROOM_ID, n + 1);
     expect(answer.text).toMatch(/^@李网格 (离您最近的避难场所|附近暂无登记的避难场所|该功能暂未开通)/);
+  });
+
+  it('takes a hazard report from a grid member into the hazard list, with the photo sent right after', async () => {
+    const n = sentTo(ROOM_ID).length;
+    member.say('@应急小助手\u2005#隐患 桥头路面塌陷 位置：十直社区桥头').to(room);
+    const reply = await nextReply(ROOM_ID, n);
+    const code = /已登记隐患 (\S+?)，/.exec(reply.text)?.[1];
+    expect(reply.text).toBe(`@李网格 ${ENGINE_TEXTS.hazardCreated(code!, 5)}`);
+    expect(reply.mentionIdList).toEqual([member.id]);
+
+    const office = await srv.login('office', 'Office@2024');
+    const list = await office.get<{
+      items: { code: string; description: string; source: string; grid?: { name: string } }[];
+    }>('/api/hazards');
+    expect(list.items.find((h) => h.code === code)).toMatchObject({
+      description: '桥头路面塌陷（位置：十直社区桥头）',
+      source: 'chat',
+      grid: { name: '十直社区第一网格' },
+    });
+
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#a33' } })
+      .png()
+      .toBuffer();
+    member.say(FileBox.fromBase64(png.toString('base64'), 'crack.png')).to(room);
+    expect((await nextReply(ROOM_ID, n + 1)).text).toBe(`@李网格 ${ENGINE_TEXTS.photoAttached(code!)}`);
+    const stored = await HazardModel.findOne({ code }).lean();
+    expect(stored!.mediaIds).toHaveLength(1);
+
+    member.say(`查 ${code!.toLowerCase()}`).to(room);
+    expect((await nextReply(ROOM_ID, n + 2)).text).toMatch(new RegExp(`^@李网格 隐患 ${code}：已受理`));
+  });
+
+  it('does not take a photo from someone who reported nothing as part of a report', async () => {
+    const before = await HazardModel.countDocuments({ 'mediaIds.0': { $exists: true } });
+    const n = sentTo(ROOM_ID).length;
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3a3' } })
+      .png()
+      .toBuffer();
+    stranger.say(FileBox.fromBase64(png.toString('base64'), 'cat.png')).to(room);
+    await sleep(400);
+    expect(sentTo(ROOM_ID).length).toBe(n);
+    expect(await HazardModel.countDocuments({ 'mediaIds.0': { $exists: true } })).toBe(before);
   });
 });
