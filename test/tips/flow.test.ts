@@ -53,6 +53,25 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
   });
   afterAll(() => srv.close());
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const res = await fetch(`${srv.base}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    for (const p of [
+      '/api/media',
+      '/api/media/{id}/thumbnail',
+      '/api/tips',
+      '/api/tips/{id}/triage',
+      '/api/hazards',
+      '/api/hazards/by-code/{code}',
+      '/api/hazards/{id}/actions',
+      '/api/hazards/{id}/media',
+      '/api/hazards/export.xlsx',
+      '/api/rewards/{id}/decisions',
+    ])
+      expect(doc.paths).toHaveProperty([p]);
+  });
+
   it('stores a photo and shows it without its GPS location to everyone but the office', async () => {
     const original = await photo({ gps: true });
     expect(await hasGps(original)).toBe(true);

@@ -2,8 +2,6 @@ import ExcelJS from 'exceljs';
 import { hazardsApi, type ApiClient, type HazardAction, type HazardStatus } from '@yingji/shared';
 import { ManualClock } from '../../server/src/core/clock';
 import { HazardModel } from '../../server/src/hazards/hazard.model';
-import { runOverdueCheck } from '../../server/src/hazards/overdue';
-import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { seedDemo } from '../../server/src/people/seed';
 import { UserModel } from '../../server/src/people/user.model';
 import { useTestDatabase } from '../support/db';

@@ -131,7 +131,7 @@ describe('bad input is refused with a clear error, and nothing is stored', () =>
 
   describe('tips', () => {
     const valid = () => ({
-      category: 'fire',
+      category: 'fire' as const,
       description: '楼道堆满杂物，堵塞消防通道',
       location: PLACES.sq01,
       mediaIds: [goodPhoto],
