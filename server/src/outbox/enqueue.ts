@@ -5,9 +5,15 @@ import { DeliveryModel, type DeliveryChannel } from './delivery.model';
 export interface OutboundMessage {
   town: Types.ObjectId | string;
   channel: DeliveryChannel;
-  recipient: { user?: Types.ObjectId | string; group?: Types.ObjectId | string; address: string };
+  recipient: {
+    user?: Types.ObjectId | string;
+    group?: Types.ObjectId | string;
+    address: string;
+    /** For a batch of WeCom users (address = their ids joined by `|`). */
+    users?: (Types.ObjectId | string)[];
+  };
   content: {
-    kind?: 'text' | 'markdown' | 'template_card';
+    kind?: 'text' | 'markdown' | 'template_card' | 'card_update' | 'subscribe';
     text?: string;
     markdown?: string;
     card?: unknown;

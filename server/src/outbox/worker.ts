@@ -1,0 +1,387 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { AppServices } from '../core/context';
+import { DeliveryModel, type DeliveryChannel, type DeliveryLean, type ParkedReason } from './delivery.model';
+import { LIMITS, backoffMs, nextAllowedAt, splitByBudget } from './limits';
+import { SendFailure, resendableOnUnknown, sendDelivery, type SendOk } from './senders';
+
+/**
+ * The outbox workers. One pass for a channel:
+ *
+ * 1. Expired leases (a worker died mid-send, or a send ended with an unknown outcome and waits
+ *    for its resend): where the channel drops duplicates (WeCom message/send with its 4-hour
+ *    duplicate check), the identical request is sent again; elsewhere the delivery is parked with
+ *    reason `outcome_unknown` for the office, because sending it again could deliver it twice.
+ * 2. Pending deliveries that are due are claimed one by one with a conditional findOneAndUpdate
+ *    (state pending → sending, lease owner and expiry, claimedAt), so any number of instances can
+ *    run this pass: each delivery is won by exactly one. The send starts only after the claim is
+ *    stored: a crash after the call leaves `sending` with a lease, never a silent second send.
+ * 3. Rate limits are checked before the claim from the outbox's own record of recent sends.
+ *    A batch with members over their budget is split: the others go now, the rest later.
+ * 4. Results: sent; failed and retryable → pending again after an exponential back-off with
+ *    jitter (or the channel's retry-after); failed for good, or too many attempts → parked.
+ *
+ * Wechaty deliveries are claimed and reported by the bot process over HTTP (service.ts).
+ */
+export const WORKER_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+
+/** Channels this server sends itself. */
+export const SERVER_CHANNELS = ['wecom_app', 'wecom_robot', 'wechat_subscribe'] as const;
+
+/** WeCom's duplicate check lasts 4 h; resend an uncertain request only well inside it. */
+const RESEND_WINDOW_MS = 3.5 * 3600_000;
+
+type Lean = DeliveryLean;
+
+export interface PassReport {
+  claimed: number;
+  sent: number;
+  retried: number;
+  parked: number;
+  resent: number;
+}
+
+export interface PassOptions {
+  /** Stop claiming after this long (the scheduler runs the pass again). */
+  budgetMs?: number;
+  /** Sends in flight at once. */
+  concurrency?: number;
+  /** Deliveries read per round. */
+  batch?: number;
+  workerId?: string;
+}
+
+/** One pass of a channel's worker: reclaim, claim, send, record. */
+export async function runOutboxPass(
+  services: AppServices,
+  channel: DeliveryChannel,
+  opts: PassOptions = {},
+): Promise<PassReport> {
+  const report: PassReport = { claimed: 0, sent: 0, retried: 0, parked: 0, resent: 0 };
+  const me = opts.workerId ?? WORKER_ID;
+  const started = Date.now();
+  const budgetMs = opts.budgetMs ?? 10_000;
+  const pool = new Pool(opts.concurrency ?? 8);
+
+  await reapExpired(services, channel, me, pool, report);
+  let usage: Usage | undefined;
+  for (;;) {
+    const now = services.clock.now();
+    const due = await DeliveryModel.find({ channel, state: 'pending', nextAttemptAt: { $lte: now } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(opts.batch ?? 200)
+      .lean<Lean[]>();
+    if (due.length === 0) break;
+    usage ??= await loadUsage(channel, now);
+    let progressed = 0;
+    for (const d of due) {
+      if (Date.now() - started > budgetMs) break;
+      const claimed = await claim(services, d, me, usage, report);
+      if (!claimed) continue;
+      progressed++;
+      await pool.run(() => sendAndRecord(services, claimed, me, report));
+    }
+    if (progressed === 0 || Date.now() - started > budgetMs) break;
+  }
+  await pool.drain();
+  return report;
+}
+
+/** Run passes until nothing is due (for tests, the benchmark and the CLI); bounded by `maxMs`. */
+export async function drainOutbox(
+  services: AppServices,
+  channels: readonly DeliveryChannel[] = SERVER_CHANNELS,
+  maxMs = 60_000,
+  opts: PassOptions = {},
+): Promise<PassReport> {
+  const total: PassReport = { claimed: 0, sent: 0, retried: 0, parked: 0, resent: 0 };
+  const started = Date.now();
+  for (;;) {
+    let work = 0;
+    for (const ch of channels) {
+      const r = await runOutboxPass(services, ch, opts);
+      for (const k of Object.keys(total) as (keyof PassReport)[]) total[k] += r[k];
+      work += r.claimed + r.resent;
+    }
+    if (work === 0 || Date.now() - started > maxMs) return total;
+  }
+}
+
+// ---- claiming ---------------------------------------------------------------------------
+
+interface Usage {
+  /** Send times (ms) per member address (WeCom user id) or robot key. */
+  byAddress: Map<string, number[]>;
+  /** Send times of every API call of the channel (per-corp limit). */
+  calls: number[];
+}
+
+/** Recent sends of a channel, from the outbox itself (the last hour of claims). */
+async function loadUsage(channel: DeliveryChannel, now: Date): Promise<Usage> {
+  const usage: Usage = { byAddress: new Map(), calls: [] };
+  if (channel !== 'wecom_app' && channel !== 'wecom_robot') return usage;
+  const recent = await DeliveryModel.find({
+    channel,
+    claimedAt: { $gt: new Date(now.getTime() - 3600_000) },
+    state: { $in: ['sending', 'sent'] },
+  })
+    .select('recipient.address recipient.group content.kind claimedAt')
+    .lean();
+  for (const d of recent) record(usage, d as unknown as Lean, d.claimedAt!.getTime());
+  return usage;
+}
+
+function countsPerMember(d: Pick<Lean, 'channel' | 'recipient' | 'content'>): boolean {
+  return d.channel === 'wecom_app' && !d.recipient.group && d.content.kind !== 'card_update';
+}
+
+function record(usage: Usage, d: Pick<Lean, 'channel' | 'recipient' | 'content'>, at: number, addresses?: string[]) {
+  usage.calls.push(at);
+  const members = countsPerMember(d) ? (addresses ?? d.recipient.address.split('|')) : [];
+  const keys = d.channel === 'wecom_robot' ? [d.recipient.address] : members;
+  for (const a of keys) {
+    const list = usage.byAddress.get(a);
+    if (list) list.push(at);
+    else usage.byAddress.set(a, [at]);
+  }
+}
+
+async function claim(services: AppServices, d: Lean, me: string, usage: Usage, report: PassReport) {
+  const now = services.clock.now();
+  const t = now.getTime();
+  const cfg = services.config;
+  let sendNow: string[] | undefined;
+  let later: string[] = [];
+  let waitUntil: number | undefined;
+
+  // Per-corp API calls, per robot, per member.
+  const corpAt = nextAllowedAt(usage.calls, t, LIMITS.corpCalls);
+  if (corpAt > t) waitUntil = corpAt;
+  else if (d.channel === 'wecom_robot') {
+    const at = nextAllowedAt(usage.byAddress.get(d.recipient.address) ?? [], t, LIMITS.robot);
+    if (at > t) waitUntil = at;
+  } else if (countsPerMember(d)) {
+    const split = splitByBudget(d.recipient.address.split('|'), usage.byAddress, t);
+    if (split.now.length === 0) waitUntil = split.retryAt;
+    else if (split.later.length) {
+      sendNow = split.now;
+      later = split.later;
+      waitUntil = split.retryAt;
+    }
+  }
+  if (waitUntil !== undefined && !sendNow) {
+    // Not now: leave it pending until the budget allows (no attempt counted).
+    await DeliveryModel.updateOne(
+      { _id: d._id, state: 'pending' },
+      { $set: { nextAttemptAt: new Date(Number.isFinite(waitUntil) ? waitUntil : t + 60_000) } },
+    );
+    return undefined;
+  }
+
+  const set: Record<string, unknown> = {
+    state: 'sending',
+    leaseOwner: me,
+    leaseUntil: new Date(t + cfg.OUTBOX_LEASE_SECONDS * 1000),
+    claimedAt: now,
+  };
+  if (sendNow) {
+    set['recipient.address'] = sendNow.join('|');
+    set.deferred = later;
+  }
+  const claimed = await DeliveryModel.findOneAndUpdate(
+    { _id: d._id, state: 'pending', nextAttemptAt: { $lte: now } },
+    { $set: set, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  ).lean<Lean>();
+  if (!claimed) return undefined; // another worker won it
+  report.claimed++;
+  record(usage, claimed, t, sendNow);
+  if (later.length) await splitDeferred(claimed, later, new Date(waitUntil ?? t + 60_000));
+  return claimed;
+}
+
+/**
+ * Members of a batch that were over their budget go into a delivery of their own (idempotent by
+ * key, so doing this again after a crash stores it once). Written after the claim and before the
+ * send; `deferred` stays on the claimed delivery until it is recorded as sent.
+ */
+async function splitDeferred(d: Lean, later: string[], notBefore: Date) {
+  const doc = {
+    town: d.town,
+    channel: d.channel,
+    recipient: { address: later.join('|') },
+    content: d.content,
+    source: d.source,
+    exercise: d.exercise ?? false,
+    idempotencyKey: `${d.idempotencyKey}~${d.attempts}`,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: notBefore,
+  };
+  await DeliveryModel.insertMany([doc], { ordered: false }).catch((e: { code?: number; writeErrors?: unknown[] }) => {
+    if (e.code !== 11000 && !e.writeErrors) throw e;
+  });
+}
+
+// ---- expired leases ------------------------------------------------------------------------
+
+async function reapExpired(
+  services: AppServices,
+  channel: DeliveryChannel,
+  me: string,
+  pool: Pool,
+  report: PassReport,
+): Promise<void> {
+  const now = services.clock.now();
+  const expired = await DeliveryModel.find({ channel, state: 'sending', leaseUntil: { $lt: now } })
+    .limit(500)
+    .lean<Lean[]>();
+  for (const d of expired) {
+    const since = d.uncertainSince ?? d.claimedAt ?? now;
+    const canResend =
+      resendableOnUnknown(d) &&
+      now.getTime() - since.getTime() < RESEND_WINDOW_MS &&
+      d.attempts < services.config.OUTBOX_MAX_ATTEMPTS;
+    if (!canResend) {
+      const parked = await DeliveryModel.updateOne(
+        { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
+        {
+          $set: {
+            state: 'parked',
+            parkedReason:
+              resendableOnUnknown(d) && d.attempts >= services.config.OUTBOX_MAX_ATTEMPTS
+                ? 'max_attempts'
+                : 'outcome_unknown',
+            lastError: '发送结果未知（超时或服务中断），为避免重复发送已暂停，请核实后决定是否重发',
+          },
+          $unset: { leaseOwner: 1, leaseUntil: 1 },
+        },
+      );
+      if (parked.modifiedCount) report.parked++;
+      continue;
+    }
+    // Take the lease over and send the identical request again (WeCom drops the duplicate).
+    const taken = await DeliveryModel.findOneAndUpdate(
+      { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
+      {
+        $set: {
+          leaseOwner: me,
+          leaseUntil: new Date(now.getTime() + services.config.OUTBOX_LEASE_SECONDS * 1000),
+          uncertainSince: since,
+        },
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'after' },
+    ).lean<Lean>();
+    if (!taken) continue;
+    report.resent++;
+    if (taken.deferred?.length) await splitDeferred({ ...taken, attempts: taken.attempts - 1 }, taken.deferred, now);
+    await pool.run(() => sendAndRecord(services, taken, me, report));
+  }
+}
+
+// ---- sending and recording --------------------------------------------------------------------
+
+async function sendAndRecord(services: AppServices, d: Lean, me: string, report: PassReport): Promise<void> {
+  const mine = { _id: d._id, state: 'sending' as const, leaseOwner: me };
+  let ok: SendOk;
+  try {
+    ok = await sendDelivery(services, d);
+  } catch (e) {
+    const f = e as SendFailure;
+    await recordFailure(services, d, f, report);
+    return;
+  }
+  const now = services.clock.now();
+  if (ok.invalid?.length) await parkInvalid(d, ok.invalid, now);
+  const res = await DeliveryModel.updateOne(mine, {
+    $set: { state: 'sent', sentAt: now, result: ok.result ?? {} },
+    $unset: { leaseOwner: 1, leaseUntil: 1, deferred: 1, lastError: 1 },
+  });
+  if (res.modifiedCount) report.sent++;
+}
+
+async function recordFailure(services: AppServices, d: Lean, f: SendFailure, report: PassReport) {
+  const now = services.clock.now();
+  const mine = { _id: d._id, state: 'sending' as const, leaseOwner: d.leaseOwner };
+  const cfg = services.config;
+  services.log.warn(
+    { delivery: String(d._id), channel: d.channel, outcome: f.outcome, err: f.message, attempts: d.attempts },
+    'outbox send failed',
+  );
+  if (f.outcome === 'unknown' && resendableOnUnknown(d) && d.attempts < cfg.OUTBOX_MAX_ATTEMPTS) {
+    // Keep it `sending` with a short lease: the reaper sends the identical request again.
+    const wait = backoffMs(d.attempts, cfg.OUTBOX_RETRY_BASE_MS);
+    await DeliveryModel.updateOne(mine, {
+      $set: {
+        leaseUntil: new Date(now.getTime() + wait),
+        uncertainSince: d.uncertainSince ?? now,
+        lastError: f.message,
+      },
+    });
+    report.retried++;
+    return;
+  }
+  let reason: ParkedReason | undefined = f.reason;
+  if (!reason && f.outcome === 'unknown') reason = 'outcome_unknown';
+  if (!reason && (!f.retryable || d.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)) reason = 'max_attempts';
+  if (reason) {
+    await DeliveryModel.updateOne(mine, {
+      $set: { state: 'parked', parkedReason: reason, lastError: f.message },
+      $unset: { leaseOwner: 1, leaseUntil: 1 },
+    });
+    report.parked++;
+    return;
+  }
+  const wait = Math.max(f.retryAfterMs ?? 0, backoffMs(d.attempts, cfg.OUTBOX_RETRY_BASE_MS));
+  await DeliveryModel.updateOne(mine, {
+    $set: { state: 'pending', nextAttemptAt: new Date(now.getTime() + wait), lastError: f.message },
+    $unset: { leaseOwner: 1, leaseUntil: 1 },
+  });
+  report.retried++;
+}
+
+/** Batch members WeCom does not know: a parked delivery of their own, shown to the office. */
+async function parkInvalid(d: Lean, invalid: string[], now: Date) {
+  // WeCom lower-cases the ids it returns; match them back to ours.
+  const ours = d.recipient.address.split('|');
+  const wanted = new Set(invalid.map((s) => s.toLowerCase()));
+  const addresses = ours.filter((a) => wanted.has(a.toLowerCase()));
+  await DeliveryModel.insertMany(
+    [
+      {
+        town: d.town,
+        channel: d.channel,
+        recipient: { address: (addresses.length ? addresses : invalid).join('|') },
+        content: d.content,
+        source: d.source,
+        exercise: d.exercise ?? false,
+        idempotencyKey: `${d.idempotencyKey}~invalid`,
+        state: 'parked',
+        parkedReason: 'invalid_recipient',
+        lastError: '企业微信账号无效或不在应用可见范围',
+        attempts: d.attempts,
+        nextAttemptAt: now,
+      },
+    ],
+    { ordered: false },
+  ).catch((e: { code?: number; writeErrors?: unknown[] }) => {
+    if (e.code !== 11000 && !e.writeErrors) throw e;
+  });
+}
+
+/** A tiny promise pool: at most `size` tasks in flight. */
+class Pool {
+  private running = new Set<Promise<void>>();
+  constructor(private readonly size: number) {}
+  async run(task: () => Promise<void>): Promise<void> {
+    while (this.running.size >= this.size) await Promise.race(this.running);
+    const p: Promise<void> = task()
+      .catch(() => undefined)
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+}
