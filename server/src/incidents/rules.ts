@@ -7,19 +7,19 @@ export function reportUpDueAt(occurredAt: Date, limitMinutes: number): Date {
   return new Date(occurredAt.getTime() + limitMinutes * MINUTE);
 }
 
-/** Passed on upward within the limit: reported up at or before the due time. */
-export function withinLimit(occurredAt: Date, reportedUpAt: Date, limitMinutes: number): boolean {
-  return reportedUpAt.getTime() <= reportUpDueAt(occurredAt, limitMinutes).getTime();
+/** Passed on upward within the limit: at or before the due time. */
+export function withinLimit(dueAt: Date, reportedUpAt: Date): boolean {
+  return reportedUpAt.getTime() <= dueAt.getTime();
 }
 
-/** Late: not passed on upward and the due time has passed (strictly after it). */
-export function isOverdue(occurredAt: Date, reportedUpAt: Date | null | undefined, now: Date, limitMinutes: number) {
-  if (reportedUpAt) return !withinLimit(occurredAt, reportedUpAt, limitMinutes);
-  return now.getTime() > reportUpDueAt(occurredAt, limitMinutes).getTime();
+/** Late: passed on upward after the due time, or not yet passed on and the due time is past. */
+export function isLate(dueAt: Date, reportedUpAt: Date | null | undefined, now: Date): boolean {
+  if (reportedUpAt) return !withinLimit(dueAt, reportedUpAt);
+  return now.getTime() > dueAt.getTime();
 }
 
 export interface IncidentFact {
-  occurredAt: Date;
+  dueAt: Date;
   reportedUpAt?: Date | null;
 }
 
@@ -27,13 +27,13 @@ export interface IncidentFact {
  * The one-hour figure of a set of incidents at `now`. An incident counts once it is due: passed on
  * upward, or past its deadline; one still inside its hour is pending and counts nowhere yet.
  */
-export function oneHourFigure(incidents: readonly IncidentFact[], now: Date, limitMinutes: number) {
+export function oneHourFigure(incidents: readonly IncidentFact[], now: Date) {
   let within = 0;
   let late = 0;
   let pending = 0;
   for (const i of incidents) {
-    if (i.reportedUpAt && withinLimit(i.occurredAt, i.reportedUpAt, limitMinutes)) within++;
-    else if (isOverdue(i.occurredAt, i.reportedUpAt, now, limitMinutes)) late++;
+    if (i.reportedUpAt && withinLimit(i.dueAt, i.reportedUpAt)) within++;
+    else if (isLate(i.dueAt, i.reportedUpAt, now)) late++;
     else pending++;
   }
   const due = within + late;
