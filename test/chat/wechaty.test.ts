@@ -9,6 +9,8 @@ import { seedDemo } from '../../server/src/people/seed';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
 import { HazardModel } from '../../server/src/hazards/hazard.model';
+import { DeliveryModel } from '../../server/src/outbox/delivery.model';
+import { enqueue } from '../../server/src/outbox/enqueue';
 import { BOT_TOKEN, chatEnv, eventually, sleep } from './support';
 import { mockWechaty, type MockWechaty } from './wechaty-harness';
 
@@ -138,15 +140,11 @@ describe('a WeChat group through Wechaty', () => {
     expect(await UserModel.countDocuments({ wechatyContactIds: stranger.id })).toBe(0);
   });
 
-  it('acts for the bound member: 收到 with no open warning says nothing in the group', async () => {
+  it('says nothing in the group when a bound member writes 收到 with no warning open', async () => {
     const n = sentTo(ROOM_ID).length;
     member.say('收到').to(room);
     await sleep(500);
-    // Either the warning capability answered "none open" (quiet in a group) or it is not deployed yet.
-    const replies = sentTo(ROOM_ID)
-      .slice(n)
-      .map((s) => s.text);
-    expect(replies.every((t) => t === `@李网格 ${ENGINE_TEXTS.notAvailable}`)).toBe(true);
+    expect(sentTo(ROOM_ID).slice(n)).toEqual([]);
   });
 
   it('asks for a location before finding the nearest shelter', async () => {
@@ -204,5 +202,58 @@ describe('a WeChat group through Wechaty', () => {
     await sleep(400);
     expect(sentTo(ROOM_ID).length).toBe(n);
     expect(await HazardModel.countDocuments({ 'mediaIds.0': { $exists: true } })).toBe(before);
+  });
+
+  it('acknowledges the open warning when a bound member writes 收到 in the group', async () => {
+    const office = await srv.login('office', 'Office@2024');
+    const user = await UserModel.findOne({ username: 'grid.sq-01' }).lean();
+    const created = await office.post<{ id: string }>('/api/callouts', {
+      title: '地质灾害黄色预警',
+      level: 'yellow',
+      recipients: [String(user!._id)],
+    });
+    member.say('收到！👍').to(room);
+    const reply = await eventually(async () =>
+      sentTo(ROOM_ID).find((s) => s.text === `@李网格 ${ENGINE_TEXTS.acked('地质灾害黄色预警')}`),
+    );
+    expect(reply.mentionIdList).toEqual([member.id]);
+    const detail = await office.get<{ recipients: { name: string; state: string; channel?: string }[] }>(
+      `/api/callouts/${created.id}`,
+    );
+    expect(detail.recipients).toEqual([
+      expect.objectContaining({ name: '十直社区网格员1', state: 'acked', channel: 'wechaty' }),
+    ]);
+    member.say('没收到').to(room);
+    member.say('大家收到了吗？').to(room);
+    await sleep(400);
+    expect(sentTo(ROOM_ID).filter((s) => s.text.includes('已确认收到'))).toHaveLength(1);
+  });
+
+  it("sends the outbox's messages for WeChat to the room, @mentioning who has not answered", async () => {
+    const town = await TownModel.findOne({ code: 'SZ' });
+    const group = await ChatGroupModel.findOne({ externalId: ROOM_ID });
+    await enqueue(srv.services.clock, [
+      {
+        town: town!._id,
+        channel: 'wechaty',
+        recipient: { group: group!._id, address: ROOM_ID },
+        content: { kind: 'text', text: '请尚未确认的同志回复“收到”', mentions: [member.id] },
+        source: { kind: 'test' },
+        idempotencyKey: 'chat-test:outbox-room-1',
+      },
+    ]);
+    const sent = await eventually(async () =>
+      sentTo(ROOM_ID).find((s) => s.text.endsWith('请尚未确认的同志回复“收到”')),
+    );
+    expect(sent).toEqual({
+      conversationId: ROOM_ID,
+      text: '@李网格 请尚未确认的同志回复“收到”',
+      mentionIdList: [member.id],
+    });
+    const delivery = await eventually(async () => {
+      const d = await DeliveryModel.findOne({ idempotencyKey: 'chat-test:outbox-room-1' }).lean();
+      return d?.state === 'sent' && d;
+    });
+    expect(delivery.state).toBe('sent');
   });
 });

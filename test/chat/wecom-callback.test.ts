@@ -2,6 +2,8 @@ import { encrypt, getSignature } from '@wecom/crypto';
 import { sealCallback } from '../../bot/src/channels/wecom-app';
 import { ENGINE_TEXTS } from '../../bot/src/engine';
 import { ProcessedMessageModel } from '../../server/src/chat/models';
+import { HazardModel } from '../../server/src/hazards/hazard.model';
+import { UserModel } from '../../server/src/people/user.model';
 import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { seedDemo } from '../../server/src/people/seed';
 import { useTestDatabase } from '../support/db';
@@ -135,4 +137,83 @@ describe('the WeCom app callback URL', () => {
     const texts = (await repliesTo('stranger-1')).map((d) => d.content?.text);
     expect(texts).toEqual([ENGINE_TEXTS.unknownSenderWecom, ENGINE_TEXTS.help]);
   });
+
+  it("takes a grid member's hazard report into the hazard list, with a location sent right after", async () => {
+    await postCallback(srv.base, wecomText('grid-sh-02', '＃隐患 河堤有管涌 位置：双河村河堤'));
+    const [reply] = await eventually(async () => {
+      const r = await repliesTo('grid-sh-02');
+      return r.length > 0 && r;
+    });
+    const code = /已登记隐患 (\S+?)，/.exec(reply!.content!.text ?? '')?.[1];
+    expect(reply!.content!.text).toBe(ENGINE_TEXTS.hazardCreated(code!, 5));
+
+    const office = await srv.login('office', 'Office@2024');
+    const list = await office.get<{
+      items: { code: string; description: string; source: string; village?: { name: string } }[];
+    }>('/api/hazards');
+    expect(list.items.find((h) => h.code === code)).toMatchObject({
+      description: '河堤有管涌（位置：双河村河堤）',
+      source: 'chat',
+      village: { name: '双河村' },
+    });
+
+    await postCallback(
+      srv.base,
+      wecomText('grid-sh-02', '', {
+        MsgType: 'location',
+        Content: '',
+        Location_X: '29.795',
+        Location_Y: '107.88',
+        Scale: 15,
+        Label: '双河村河堤',
+      }),
+    );
+    await eventually(async () => (await repliesTo('grid-sh-02')).length >= 2);
+    expect((await repliesTo('grid-sh-02'))[1]!.content!.text).toBe(ENGINE_TEXTS.locationAttached(code!));
+    const stored = await HazardModel.findOne({ code }).lean();
+    expect(stored!.history.map((e) => e.note)).toContain('补充位置：双河村河堤 (29.795000, 107.880000)');
+
+    await postCallback(srv.base, wecomText('grid-sh-02', `查询 ${code}`));
+    await eventually(async () => (await repliesTo('grid-sh-02')).length >= 3);
+    expect((await repliesTo('grid-sh-02'))[2]!.content!.text).toMatch(new RegExp(`^隐患 ${code}：已受理`));
+  });
+
+  it("counts a warning card's 收到 button as the member's acknowledgement, once", async () => {
+    const office = await srv.login('office', 'Office@2024');
+    const member = await UserModel.findOne({ username: 'grid.xj-01' }).lean();
+    const created = await office.post<{ id: string }>('/api/callouts', {
+      title: '暴雨橙色预警',
+      level: 'orange',
+      body: '请立即巡查地灾点',
+      recipients: [String(member!._id)],
+    });
+    const click = buildClick('grid-xj-01', `ack:${created.id}`);
+    const sealed = sealCallback(WECOM, click);
+    await Promise.all([postCallback(srv.base, '', { sealed }), postCallback(srv.base, '', { sealed })]);
+    const detail = await eventually(async () => {
+      const d = await office.get<{
+        summary: { acked: number };
+        recipients: { name: string; state: string; channel?: string }[];
+      }>(`/api/callouts/${created.id}`);
+      return d.summary.acked > 0 && d;
+    });
+    expect(detail.summary.acked).toBe(1);
+    expect(detail.recipients.find((r) => r.name === member!.name)).toMatchObject({
+      state: 'acked',
+      channel: 'wecom_card',
+    });
+  });
 });
+
+function buildClick(from: string, eventKey: string) {
+  return wecomText(from, '', {
+    MsgType: 'event',
+    Event: 'template_card_event',
+    EventKey: eventKey,
+    TaskId: `co-task-${Date.now()}`,
+    CardType: 'button_interaction',
+    ResponseCode: 'response-code-1',
+    Content: '',
+    MsgId: '',
+  });
+}

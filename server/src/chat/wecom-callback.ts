@@ -10,6 +10,7 @@ import {
   type WecomCallbackConfig,
   type WecomInbound,
 } from '@yingji/bot/src/channels/wecom-app';
+import { acknowledge } from '../callouts/service';
 import type { AppServices } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
 import { resolveTown } from '../people/service';
@@ -82,6 +83,18 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
         sessions,
         onError: (err) => services.log.error({ err }, 'wecom chat engine failed'),
       }),
+      // The warning card's 收到: acknowledged as the member, and the card updated to show who confirmed.
+      onCardAck: async (m, calloutId) => {
+        const user = await findChatUser('wecom_app', m.fromUserName);
+        if (!user) return;
+        await acknowledge(services, {
+          calloutId,
+          taskId: m.taskId,
+          userId: String(user._id),
+          channel: 'wecom_card',
+          responseCode: m.responseCode,
+        });
+      },
       deliver: async (to, message, key) => {
         const user = await findChatUser('wecom_app', to.id);
         const town = user ? user.town : (await resolveTown(services.config))._id;

@@ -1,16 +1,15 @@
 import type { ApiClient } from '@yingji/shared';
 import type { Channel } from '../channel';
 
-/** A delivery as the outbox's claim route answers it (only the fields a channel needs). */
+/** A delivery as the outbox's claim route answers it (the fields a channel needs; see OutboxClaimResponse). */
 export interface ClaimedDelivery {
   id: string;
-  recipient: { address: string; group?: string; user?: string };
-  content: { kind?: string; text?: string; markdown?: string; mentions?: string[] };
-}
-
-/** Room ids of WeChat end in @chatroom; a delivery to a chat group says so itself. */
-export function isGroupAddress(d: ClaimedDelivery): boolean {
-  return Boolean(d.recipient.group) || /@chatroom$/.test(d.recipient.address);
+  /** A Wechaty room id (group) or contact id (direct). */
+  address: string;
+  kind: 'group' | 'direct';
+  text: string;
+  /** Contact ids to @mention in the room. */
+  mentions?: string[];
 }
 
 /**
@@ -36,18 +35,17 @@ export class OutboxWorker {
 
   /** Claim and send one batch; returns how many were claimed. */
   async runOnce(): Promise<number> {
-    const answer = await this.opts.client.post<{ items: ClaimedDelivery[] } | ClaimedDelivery[]>('/api/outbox/claim', {
+    const answer = await this.opts.client.post<{ deliveries: ClaimedDelivery[] }>('/api/outbox/claim', {
       channel: this.opts.channel.name,
       limit: this.opts.limit ?? 10,
       worker: this.opts.worker,
     });
-    const items = Array.isArray(answer) ? answer : (answer.items ?? []);
+    const items = answer.deliveries ?? [];
     for (const d of items) {
-      const text = d.content.text ?? d.content.markdown ?? '';
       try {
         await this.opts.channel.send(
-          { id: d.recipient.address, isGroup: isGroupAddress(d) },
-          { text, mentions: d.content.mentions ?? [] },
+          { id: d.address, isGroup: d.kind === 'group' },
+          { text: d.text, mentions: d.mentions ?? [] },
         );
         await this.opts.client.post(`/api/outbox/${d.id}/result`, { ok: true });
       } catch (e) {

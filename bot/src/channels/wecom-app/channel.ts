@@ -56,12 +56,21 @@ export class WecomAppChannel implements Channel<WecomInbound> {
       /** Put a message for a member in the outbox; the key makes a repeated call store it once. */
       deliver: (to: ChannelTarget, message: OutgoingMessage, idempotencyKey: string) => Promise<void>;
       loadPicture?: (url: string) => Promise<Buffer>;
+      /**
+       * A card's 收到 button, handled where the card lives (the server updates the card with the
+       * click's ResponseCode); without it the engine acknowledges through the API.
+       */
+      onCardAck?: (m: WecomInbound, calloutId: string) => Promise<void>;
     },
   ) {}
 
   async receive(m: WecomInbound): Promise<void> {
     const input = toEngineInput(m, this.opts.loadPicture);
     if (!input) return;
+    if (input.event?.kind === 'card_ack' && this.opts.onCardAck) {
+      await this.opts.onCardAck(m, input.event.calloutId);
+      return;
+    }
     const replies = await this.opts.engine.handle(input);
     const key = dedupeKey(m);
     let i = 0;
