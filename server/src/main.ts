@@ -8,7 +8,7 @@ import { openDatabase } from './db/open';
 import { createLogger } from './logger';
 import { modules } from './modules';
 import { TownModel } from './people/town.model';
-import { seedDemo } from './people/seed';
+import { seedDemoTown } from './demo-seed';
 
 /**
  * `npm start`: the whole product in one process on one port: the API, the console, the WeCom
@@ -32,7 +32,7 @@ async function main() {
   const shouldSeed =
     config.SEED_DEMO === 'true' ||
     (config.SEED_DEMO === 'auto' && db.location.source !== 'env' && !(await TownModel.exists({})));
-  if (shouldSeed) log.info({ report: await seedDemo() }, 'sample town loaded (sample data, marked as such)');
+  if (shouldSeed) log.info({ report: await seedDemoTown() }, 'sample town loaded (sample data, marked as such)');
 
   const { app } = createApp(services);
   const server: Server = app.listen(config.PORT, config.HOST);
