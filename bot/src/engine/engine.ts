@@ -167,7 +167,7 @@ export class ChatEngine {
       case 'transfer':
         return this.call(() => client.post<TransferAnswer>('/api/transfers', { count: cmd.count, channel }), {
           ok: (r) => [T.transferRecorded(cmd.count, r?.moved, r?.planned)],
-          notFound: { HAZARD_POINT_NOT_FOUND: [T.noTransferTask], TRANSFER_NO_TASK: [T.noTransferTask] },
+          notFound: { HAZARD_POINT_NOT_FOUND: [T.noTransferTask], TRANSFER_NO_PLAN: [T.noTransferTask] },
         });
       case 'nearest_shelter': {
         const loc = this.freshLocation(st, LOCATION_FRESH_MS);
