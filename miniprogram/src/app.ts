@@ -1,9 +1,19 @@
 import type { PropsWithChildren } from 'react';
+import { useDidShow, useLaunch } from '@tarojs/taro';
+import { flushQueue, startQueueWorker } from './services/tip-outbox';
+import { currentUser } from './services/session';
 
 import '@nutui/nutui-react-taro/dist/style.css';
 import './app.scss';
 
 function App({ children }: PropsWithChildren) {
+  useLaunch(() => {
+    // Tips kept on the device while offline are sent as soon as the app runs again.
+    if (currentUser()) startQueueWorker();
+  });
+  useDidShow(() => {
+    if (currentUser()) void flushQueue(true);
+  });
   return children;
 }
 

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { useRouter } from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { OFFICE_ROLES, calloutsApi } from '@yingji/shared';
+import { Page } from '../../components/Page';
+import { Loadable } from '../../components/State';
+import { useData } from '../../hooks/useData';
+import { api, errorText } from '../../services/api';
+import { CHANNEL_LABELS, STEP_LABELS } from '../../services/callouts';
+import { downloadExport } from '../../services/media';
+import { LEVELS, formatTime } from '../../text';
+
+/**
+ * The live acknowledgement board: counts, who has not answered and the escalation step each has
+ * reached, who answered when and how. Polled every 3 seconds, so it fills in without a reload.
+ */
+export default function CalloutBoard() {
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const board = useData(() => calloutsApi(api()).get(id), { pollMs: 3000 });
+  const [error, setError] = useState<string>();
+  return (
+    <Page title="叫应看板" roles={OFFICE_ROLES} wide>
+      <Loadable {...board} onRetry={board.reload}>
+        {(b) => {
+          const lv = LEVELS[b.level] ?? LEVELS.blue;
+          const pending = b.recipients.filter((r) => r.state !== 'acked');
+          const acked = b.recipients.filter((r) => r.state === 'acked');
+          const pct = b.summary.total ? Math.round((100 * b.summary.acked) / b.summary.total) : 0;
+          return (
+            <View id="callout-board">
+              <View className="card-head">
+                <Text className="card-title">{b.title}</Text>
+                <Text className="level-badge" style={{ background: lv.color }}>
+                  {lv.label}
+                  {b.exercise ? '（演练）' : ''}
+                </Text>
+              </View>
+              <Text className="hint">
+                发布 {formatTime(b.issuedAt)} · 确认时限 {formatTime(b.ackDeadline)}
+                {b.status === 'closed' ? ' · 已结束' : ''}
+                {b.nextStepAt ? ` · 下一次升级 ${formatTime(b.nextStepAt)}` : ''}
+              </Text>
+              <View className="counts" style={{ marginTop: '16px' }}>
+                <View className="count">
+                  <Text className="count-num" id="count-total">
+                    {b.summary.total}
+                  </Text>
+                  <Text className="count-label">应确认</Text>
+                </View>
+                <View className="count count-green">
+                  <Text className="count-num" id="count-acked">
+                    {b.summary.acked}
+                  </Text>
+                  <Text className="count-label">已确认</Text>
+                </View>
+                <View className="count count-orange">
+                  <Text className="count-num" id="count-pending">
+                    {b.summary.pending}
+                  </Text>
+                  <Text className="count-label">未确认</Text>
+                </View>
+                <View className="count count-red">
+                  <Text className="count-num" id="count-escalated">
+                    {b.summary.escalated}
+                  </Text>
+                  <Text className="count-label">已升级</Text>
+                </View>
+              </View>
+              <View className="progress">
+                <View className="progress-fill" style={{ width: `${pct}%` }} />
+              </View>
+              {b.oneToOne.total || b.stages.atPost || b.stages.transferDone ? (
+                <Text className="hint">
+                  一对一：已联系 {b.oneToOne.contacted}、已转移 {b.oneToOne.transferred} / 共 {b.oneToOne.total} 人 ·
+                  到岗 {b.stages.atPost} 人 · 转移完成 {b.stages.transferDone} 组，共转移 {b.stages.transferred} 人
+                </Text>
+              ) : null}
+              <View className="side-by-side">
+                <View className="side card">
+                  <Text className="card-title">未确认（{pending.length}）</Text>
+                  {pending.length === 0 ? <Text className="ok-text">全部已确认</Text> : null}
+                  {pending.map((r) => (
+                    <View key={r.userId} className="list-row pending-row">
+                      <Text>{r.name}</Text>
+                      <Text className={r.state === 'escalated' ? 'tag tag-red' : 'tag tag-orange'}>
+                        {STEP_LABELS[r.step] ?? r.step}
+                      </Text>
+                    </View>
+                  ))}
+                </View>
+                <View className="side card" id="acked-list">
+                  <Text className="card-title">已确认（{acked.length}）</Text>
+                  {acked.length === 0 ? <Text className="muted">还没有人确认</Text> : null}
+                  {acked.map((r) => (
+                    <View key={r.userId} className="list-row acked-row">
+                      <Text>{r.name}</Text>
+                      <Text className="tag tag-green">
+                        {formatTime(r.ackAt)} {r.channel ? (CHANNEL_LABELS[r.channel] ?? r.channel) : ''}
+                      </Text>
+                    </View>
+                  ))}
+                </View>
+              </View>
+              <View className="row">
+                <Button
+                  size="large"
+                  onClick={() =>
+                    downloadExport(`/api/callouts/${id}/phone-list?all=true&format=xlsx`, '待电话联系名单.xlsx').catch(
+                      (e) => setError(errorText(e)),
+                    )
+                  }
+                >
+                  导出未确认人员电话名单
+                </Button>
+              </View>
+              {error ? <Text className="error-text">{error}</Text> : null}
+              <Text className="hint">每 3 秒自动刷新</Text>
+            </View>
+          );
+        }}
+      </Loadable>
+    </Page>
+  );
+}

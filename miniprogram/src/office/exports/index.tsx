@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { OFFICE_ROLES } from '@yingji/shared';
+import { Page } from '../../components/Page';
+import { api, errorText } from '../../services/api';
+import { downloadExport } from '../../services/media';
+
+function month(): string {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+const EXPORTS = [
+  {
+    title: '隐患清单',
+    hint: '全部隐患，按应急办表格列',
+    path: () => '/api/hazards/export.xlsx',
+    file: '隐患清单.xlsx',
+  },
+  {
+    title: '督查考核得分（本月）',
+    hint: '各村和部门的考核分项',
+    path: () => `/api/scores/export.xlsx?month=${month()}`,
+    file: `督查考核-${month()}.xlsx`,
+  },
+];
+
+/** Exports: the .xlsx files the server makes, downloaded with the user's login. Drill reports are on each drill's board. */
+export default function Exports() {
+  const [busy, setBusy] = useState<string>();
+  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  return (
+    <Page title="数据导出" roles={OFFICE_ROLES} wide>
+      {EXPORTS.map((x) => (
+        <View key={x.title} className="card list-row">
+          <View>
+            <Text className="card-title">{x.title}</Text>
+            <Text className="hint">{x.hint}</Text>
+          </View>
+          <Button
+            size="large"
+            type="primary"
+            loading={busy === x.title}
+            onClick={async () => {
+              setBusy(x.title);
+              setMsg(undefined);
+              try {
+                await downloadExport(x.path(), x.file);
+                setMsg({ ok: true, text: `${x.title}已下载` });
+              } catch (e) {
+                setMsg({ ok: false, text: `${x.title}：${errorText(e)}` });
+              } finally {
+                setBusy(undefined);
+              }
+            }}
+          >
+            下载 Excel
+          </Button>
+        </View>
+      ))}
+      <Text className="hint">演练签到报告在每次演练的看板页下载；接口地址 {api().baseUrl || '本站'}</Text>
+      {msg ? <Text className={msg.ok ? 'ok-text' : 'error-text'}>{msg.text}</Text> : null}
+    </Page>
+  );
+}

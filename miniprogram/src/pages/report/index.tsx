@@ -1,0 +1,221 @@
+import { useState } from 'react';
+import Taro, { useLoad } from '@tarojs/taro';
+import { View, Text, Input, Textarea } from '@tarojs/components';
+import { Button, Switch } from '@nutui/nutui-react-taro';
+import { HAZARD_CATEGORIES, TipCreate } from '@yingji/shared';
+import { Page } from '../../components/Page';
+import { MiniMap } from '../../components/MiniMap';
+import { PhotoPicker } from '../../components/PhotoPicker';
+import { errorText } from '../../services/api';
+import { locate, parseCoord, pickOnMap } from '../../services/location';
+import { submitTip } from '../../services/tip-outbox';
+import { T } from '../../text';
+
+const MAX_PHOTOS = 3;
+
+type Result = { kind: 'sent'; code: string } | { kind: 'queued'; message: string };
+
+export default function Report() {
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [category, setCategory] = useState<string>();
+  const [description, setDescription] = useState('');
+  const [lat, setLat] = useState('');
+  const [lng, setLng] = useState('');
+  const [address, setAddress] = useState('');
+  const [locating, setLocating] = useState(false);
+  const [locError, setLocError] = useState<string>();
+  const [confidential, setConfidential] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [result, setResult] = useState<Result>();
+
+  const useDevice = async () => {
+    setLocating(true);
+    setLocError(undefined);
+    try {
+      const p = await locate();
+      setLat(String(p.lat));
+      setLng(String(p.lng));
+    } catch {
+      setLocError(T.locationDenied);
+    } finally {
+      setLocating(false);
+    }
+  };
+  // The location is what this page is for, so it is asked for when the page opens, not at app start.
+  useLoad(() => {
+    void useDevice();
+  });
+
+  const adjustOnMap = async () => {
+    try {
+      const latN = parseCoord(lat, 'lat');
+      const lngN = parseCoord(lng, 'lng');
+      const p = await pickOnMap(latN !== undefined && lngN !== undefined ? { lat: latN, lng: lngN } : undefined);
+      if (p) {
+        setLat(String(p.lat));
+        setLng(String(p.lng));
+        if (p.address) setAddress(p.address);
+      }
+    } catch {
+      // closed the map without choosing
+    }
+  };
+
+  const submit = async () => {
+    setError(undefined);
+    const latN = parseCoord(lat, 'lat');
+    const lngN = parseCoord(lng, 'lng');
+    if (!category) return setError('请选择隐患类别');
+    if (latN === undefined || lngN === undefined) return setError('请填写隐患位置（点“定位”或手动填写经纬度）');
+    const draft = {
+      category,
+      description: description.trim(),
+      location: { lat: latN, lng: lngN, ...(address.trim() ? { address: address.trim() } : {}) },
+      confidential,
+    };
+    const check = TipCreate.safeParse({ ...draft, mediaIds: [] });
+    if (!check.success) return setError(check.error.issues[0]?.message ?? T.requestFailed);
+    setBusy(true);
+    try {
+      const { localId, outcome } = await submitTip(draft, photos);
+      const sent = outcome.delivered.find((d) => d.localId === localId);
+      setResult(
+        sent
+          ? { kind: 'sent', code: sent.created.code }
+          : { kind: 'queued', message: '网络不好，举报已保存在手机上，会自动重新发送，不会丢失。' },
+      );
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    return (
+      <Page roles={['resident', 'grid', 'cadre', 'office', 'admin']}>
+        <View className="card" id="tip-result">
+          {result.kind === 'sent' ? (
+            <View>
+              <Text className="page-title ok-text">举报已提交</Text>
+              <Text>编号：{result.code}</Text>
+              <Text className="hint">应急办会尽快核实处理，处理进度可在“我的举报”里查看。</Text>
+            </View>
+          ) : (
+            <View>
+              <Text className="page-title">已保存，等待发送</Text>
+              <Text>{result.message}</Text>
+            </View>
+          )}
+          <Button
+            type="primary"
+            size="large"
+            className="big-btn"
+            onClick={() => Taro.redirectTo({ url: '/pages/mine/index' })}
+          >
+            查看我的举报
+          </Button>
+          <Button size="large" className="big-btn" onClick={() => Taro.redirectTo({ url: '/pages/report/index' })}>
+            再拍一条
+          </Button>
+        </View>
+      </Page>
+    );
+  }
+
+  const latN = parseCoord(lat, 'lat');
+  const lngN = parseCoord(lng, 'lng');
+  return (
+    <Page title="随手拍" roles={['resident', 'grid', 'cadre', 'office', 'admin']}>
+      <View className="field">
+        <Text className="field-label">1. 拍照（最多 {MAX_PHOTOS} 张）</Text>
+        <PhotoPicker id="tip-add-photo" value={photos} onChange={setPhotos} max={MAX_PHOTOS} />
+      </View>
+
+      <View className="field">
+        <Text className="field-label">2. 位置</Text>
+        {latN !== undefined && lngN !== undefined ? (
+          <MiniMap center={{ lat: latN, lng: lngN }} points={[{ id: 1, lat: latN, lng: lngN, label: '隐患位置' }]} />
+        ) : null}
+        {locating ? <Text className="hint">{T.locating}</Text> : null}
+        {locError ? <Text className="error-text">{locError}</Text> : null}
+        <View className="row">
+          <Button size="normal" onClick={useDevice}>
+            重新定位
+          </Button>
+          {process.env.TARO_ENV !== 'h5' ? (
+            <Button size="normal" type="primary" onClick={adjustOnMap}>
+              在地图上调整
+            </Button>
+          ) : null}
+        </View>
+        <View className="row" style={{ marginTop: '12px' }}>
+          <View style={{ flex: 1 }}>
+            <Text className="hint">纬度</Text>
+            <Input id="tip-lat" className="input" type="digit" value={lat} onInput={(e) => setLat(e.detail.value)} />
+          </View>
+          <View style={{ flex: 1 }}>
+            <Text className="hint">经度</Text>
+            <Input id="tip-lng" className="input" type="digit" value={lng} onInput={(e) => setLng(e.detail.value)} />
+          </View>
+        </View>
+        <Text className="hint">地点说明（选填）</Text>
+        <Input
+          id="tip-address"
+          className="input"
+          value={address}
+          placeholder="如：双河村二组河堤旁"
+          onInput={(e) => setAddress(e.detail.value)}
+        />
+      </View>
+
+      <View className="field">
+        <Text className="field-label">3. 隐患类别</Text>
+        <View className="chips">
+          {HAZARD_CATEGORIES.map((c) => (
+            <View
+              key={c.code}
+              id={`cat-${c.code}`}
+              className={`chip${category === c.code ? ' chip-on' : ''}`}
+              onClick={() => setCategory(c.code)}
+            >
+              {c.label}
+            </View>
+          ))}
+        </View>
+      </View>
+
+      <View className="field">
+        <Text className="field-label">4. 情况说明</Text>
+        <Textarea
+          id="tip-description"
+          className="textarea"
+          value={description}
+          maxlength={1000}
+          placeholder="请说说看到了什么，比如：河堤出现裂缝，约两米长"
+          onInput={(e) => setDescription(e.detail.value)}
+        />
+      </View>
+
+      <View className="card">
+        <View className="list-row">
+          <View>
+            <Text className="field-label">保密举报</Text>
+            <Text className="hint">打开后，只有负责奖励的工作人员能看到您的身份</Text>
+          </View>
+          <Switch id="tip-confidential" checked={confidential} onChange={(v) => setConfidential(v)} />
+        </View>
+      </View>
+
+      {error ? (
+        <Text className="error-text" id="tip-error">
+          {error}
+        </Text>
+      ) : null}
+      <Button id="tip-submit" type="primary" size="large" className="big-btn" loading={busy} onClick={submit}>
+        {busy ? T.submitting : '提交举报'}
+      </Button>
+    </Page>
+  );
+}

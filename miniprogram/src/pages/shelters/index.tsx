@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import Taro from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { sheltersApi, type NearestShelters } from '@yingji/shared';
+import { Page } from '../../components/Page';
+import { Loadable } from '../../components/State';
+import { MiniMap } from '../../components/MiniMap';
+import { useData } from '../../hooks/useData';
+import { api } from '../../services/api';
+import { locate, openRoute, type Place } from '../../services/location';
+import { T, formatDistance } from '../../text';
+
+export default function Shelters() {
+  const [me, setMe] = useState<Place>();
+  const [locError, setLocError] = useState<string>();
+  // The position is asked for here, where it is needed to find the nearest shelters.
+  const shelters = useData<NearestShelters>(async () => {
+    let p: Place;
+    try {
+      p = await locate();
+    } catch {
+      setLocError(T.locationDenied);
+      throw new Error(T.locationDenied);
+    }
+    setMe(p);
+    return sheltersApi(api()).nearest(p.lat, p.lng, 5);
+  });
+  return (
+    <Page title="附近避难场所">
+      {locError ? (
+        <View className="card">
+          <Text className="error-text">没有获得位置权限，无法查找离您最近的避难场所。</Text>
+          <Button type="primary" size="large" className="big-btn" onClick={() => Taro.openSetting?.()}>
+            去打开位置权限
+          </Button>
+        </View>
+      ) : null}
+      <Loadable
+        {...shelters}
+        onRetry={shelters.reload}
+        empty={(d) => d.items.length === 0}
+        emptyText="附近没有找到开放的避难场所。如遇紧急情况请拨打 119 / 120。"
+      >
+        {(d) => (
+          <View>
+            {me ? (
+              <MiniMap
+                center={me}
+                me={me}
+                points={d.items.map((s, i) => ({ id: i + 1, lat: s.location.lat, lng: s.location.lng, label: s.name }))}
+              />
+            ) : null}
+            {d.items.map((s) => (
+              <View key={s.id} className="card">
+                <View className="card-head">
+                  <Text className="card-title">{s.name}</Text>
+                  <Text className="tag tag-green">{formatDistance(s.distanceM)}</Text>
+                </View>
+                {s.address ? <Text>{s.address}</Text> : null}
+                <Text className="hint">
+                  可容纳 {s.capacity} 人，现有 {s.occupancy} 人
+                </Text>
+                <Button
+                  type="primary"
+                  size="large"
+                  className="big-btn"
+                  onClick={() => openRoute({ ...s.location, name: s.name, address: s.address })}
+                >
+                  到这里去（路线）
+                </Button>
+              </View>
+            ))}
+          </View>
+        )}
+      </Loadable>
+    </Page>
+  );
+}

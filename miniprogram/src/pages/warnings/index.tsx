@@ -1,0 +1,55 @@
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { calloutsApi } from '@yingji/shared';
+import { Page } from '../../components/Page';
+import { Loadable } from '../../components/State';
+import { useData } from '../../hooks/useData';
+import { api } from '../../services/api';
+import { LEVELS, formatTime } from '../../text';
+
+/**
+ * The warnings in force that were sent to this user, refreshed every minute. (The call-out API
+ * answers those addressed to the caller; a town-wide "in force where I live" list for residents
+ * needs an endpoint of its own.)
+ */
+export default function Warnings() {
+  const warnings = useData(() => calloutsApi(api()).open(), { pollMs: 60_000 });
+  usePullDownRefresh(async () => {
+    await warnings.reload();
+    Taro.stopPullDownRefresh();
+  });
+  return (
+    <Page title="预警信息">
+      <Loadable
+        {...warnings}
+        onRetry={warnings.reload}
+        empty={(d) => d.items.length === 0}
+        emptyText="目前您所在的地方没有生效的预警。"
+      >
+        {(d) => (
+          <View>
+            {d.items.map((w) => {
+              const lv = LEVELS[w.level] ?? LEVELS.blue;
+              return (
+                <View key={w.id} className="card" style={{ borderLeft: `12px solid ${lv.color}` }}>
+                  <View className="card-head">
+                    <Text className="card-title">{w.title}</Text>
+                    <Text className="level-badge" style={{ background: lv.color }}>
+                      {lv.label}
+                    </Text>
+                  </View>
+                  {w.body ? <Text>{w.body}</Text> : null}
+                  <Text className="hint">发布时间：{formatTime(w.issuedAt)}</Text>
+                </View>
+              );
+            })}
+          </View>
+        )}
+      </Loadable>
+      <Button size="large" className="big-btn" onClick={() => Taro.navigateTo({ url: '/pages/shelters/index' })}>
+        查看附近避难场所
+      </Button>
+    </Page>
+  );
+}

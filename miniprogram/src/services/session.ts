@@ -1,0 +1,80 @@
+import Taro from '@tarojs/taro';
+import { isOffice, isStaff, type LoginResponse, type Role, type SessionUser } from '@yingji/shared';
+import { api, setToken } from './api';
+
+const USER_KEY = 'yj.user';
+
+export function currentUser(): SessionUser | undefined {
+  const u = Taro.getStorageSync(USER_KEY) as SessionUser | '';
+  return u && api().token ? u : undefined;
+}
+
+function remember(res: LoginResponse): SessionUser {
+  setToken(res.token);
+  Taro.setStorageSync(USER_KEY, res.user);
+  return res.user;
+}
+
+export async function loginWithPassword(username: string, password: string): Promise<SessionUser> {
+  return remember(await api().login({ username: username.trim(), password }));
+}
+
+/** WeChat: wx.login gives a one-time code, the server swaps it for the user's openid. */
+export async function loginWithWechat(): Promise<SessionUser> {
+  const { code } = await Taro.login();
+  return remember(await api().loginWechat({ code }));
+}
+
+export function logout(): void {
+  setToken(undefined);
+  Taro.removeStorageSync(USER_KEY);
+}
+
+export type Audience = 'resident' | 'field' | 'office';
+
+/** Which group of pages a role uses. */
+export function audienceOf(role: Role): Audience {
+  if (isOffice(role)) return 'office';
+  if (isStaff(role)) return 'field';
+  return 'resident';
+}
+
+export interface MenuItem {
+  title: string;
+  hint: string;
+  url: string;
+  /** The tile's colour (a big first character in it stands for the icon). */
+  color: string;
+}
+
+const RESIDENT: MenuItem[] = [
+  { title: '随手拍', hint: '拍照举报安全隐患', url: '/pages/report/index', color: '#c0392b' },
+  { title: '我的举报', hint: '查看处理进度和奖励', url: '/pages/mine/index', color: '#1f6fd1' },
+  { title: '预警', hint: '正在生效的预警', url: '/pages/warnings/index', color: '#d4a300' },
+  { title: '附近避难场所', hint: '最近的避难点和路线', url: '/pages/shelters/index', color: '#2e8b57' },
+];
+
+const FIELD: MenuItem[] = [
+  { title: '待确认', hint: '预警叫应，点“收到”', url: '/staff/callouts/index', color: '#8e44ad' },
+  { title: '演练签到', hint: '演练或集结时签到', url: '/staff/checkin/index', color: '#e67e22' },
+  { title: '隐患上报', hint: '现场发现的隐患', url: '/staff/hazard-new/index', color: '#16a085' },
+  { title: '我负责的隐患', hint: '提交整改照片', url: '/staff/hazards/index', color: '#c0392b' },
+  { title: '一对一', hint: '联系包保的特殊群体', url: '/staff/care/index', color: '#1f6fd1' },
+  { title: '转移上报', hint: '上报已转移人数', url: '/staff/transfer/index', color: '#d4a300' },
+  { title: '附近避难场所', hint: '最近的避难点', url: '/pages/shelters/index', color: '#2e8b57' },
+];
+
+const OFFICE: MenuItem[] = [
+  { title: '举报审核', hint: '受理、驳回、合并重复', url: '/office/triage/index', color: '#8e44ad' },
+  { title: '隐患清单', hint: '筛选、详情、交办、销号', url: '/office/hazards/index', color: '#e67e22' },
+  { title: '预警叫应', hint: '发布预警，实时看确认', url: '/office/warnings/index', color: '#16a085' },
+  { title: '演练', hint: '发起演练，实时签到看板', url: '/office/drills/index', color: '#c0392b' },
+  { title: '举报奖励', hint: '审核、调整、发放', url: '/office/rewards/index', color: '#1f6fd1' },
+  { title: '统计图表', hint: '隐患和工作统计', url: '/office/stats/index', color: '#d4a300' },
+  { title: '数据导出', hint: '下载 Excel 表格', url: '/office/exports/index', color: '#2e8b57' },
+];
+
+export function menuFor(role: Role): MenuItem[] {
+  const a = audienceOf(role);
+  return a === 'office' ? OFFICE : a === 'field' ? FIELD : RESIDENT;
+}
