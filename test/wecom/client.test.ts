@@ -79,7 +79,7 @@ describe('back-off on busy and rate limits', () => {
     ['busy', -1],
     ['freq', 45009],
     ['concurrent', 45033],
-  ] as const)('retries after %s (%i) with a growing wait and then sends', async (fault) => {
+  ] as const)('retries after %s (%i) with a growing wait and then sends', async (fault, _code) => {
     const c = client();
     await c.getToken();
     fake.failNext('/cgi-bin/message/send', fault, 2);
@@ -117,7 +117,7 @@ describe('recipients', () => {
     await client().sendMessage(users, text('batch'));
     expect(fake.calls.filter((c) => c.path === '/cgi-bin/message/send').length).toBeGreaterThan(0);
     expect(fake.received).toHaveLength(1000);
-    expect(() => client().sendMessage([...users, 'one-more'], text('too many'))).rejects.toThrow(/1000/);
+    await expect(client().sendMessage([...users, 'one-more'], text('too many'))).rejects.toThrow(/1000/);
   });
 });
 
