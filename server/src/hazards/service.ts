@@ -65,6 +65,33 @@ export async function moveCounters(town: Types.ObjectId, before: Hazard | null, 
   await HazardStatModel.collection.updateOne({ town }, { $inc: inc }, { upsert: true });
 }
 
+/**
+ * Rebuild a town's counters from its hazards (a repair tool: a crash between a hazard's update and
+ * its $inc could leave them one off). Scans the list, so it is not used by the dashboard itself.
+ */
+export async function recountHazardStats(town: Types.ObjectId): Promise<void> {
+  const total: Record<string, number> = {};
+  for await (const h of HazardModel.find({ town }).lean().cursor()) {
+    for (const [k, n] of Object.entries(counterDelta(null, counterState(h)))) total[k] = (total[k] ?? 0) + n;
+  }
+  const nest = (prefix: string) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, n] of Object.entries(total)) {
+      if (!k.startsWith(`${prefix}.`)) continue;
+      const parts = k.slice(prefix.length + 1).split('.');
+      let node = out;
+      for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+      node[parts.at(-1)!] = n;
+    }
+    return out;
+  };
+  await HazardStatModel.collection.updateOne(
+    { town },
+    { $set: { open: nest('open'), closed: nest('closed') } },
+    { upsert: true },
+  );
+}
+
 export interface NewHazard {
   category: HazardCategory;
   level: HazardLevel;
