@@ -1,3 +1,6 @@
+import http_ from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { sealCallback } from '../../bot/src/channels/wecom-app';
 import { ENGINE_TEXTS } from '../../bot/src/engine';
@@ -176,6 +179,33 @@ describe('the WeCom app callback URL', () => {
     await postCallback(srv.base, wecomText('grid-sh-02', `查询 ${code}`));
     await eventually(async () => (await repliesTo('grid-sh-02')).length >= 3);
     expect((await repliesTo('grid-sh-02'))[2]!.content!.text).toMatch(new RegExp(`^隐患 ${code}：已受理`));
+  });
+
+  it('attaches a picture the member sends right after a report (fetched from its PicUrl)', async () => {
+    // A stand-in for WeCom's picture host on 127.0.0.1: PicUrl is a plain URL to the image.
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c63' } })
+      .png()
+      .toBuffer();
+    const pictures = http_.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(png);
+    });
+    await new Promise<void>((r) => pictures.listen(0, '127.0.0.1', r));
+    try {
+      await postCallback(srv.base, wecomText('grid-xj-02', '隐患：新建村小学围墙倾斜'));
+      await eventually(async () => (await repliesTo('grid-xj-02')).length >= 1);
+      const code = /已登记隐患 (\S+?)，/.exec((await repliesTo('grid-xj-02'))[0]!.content!.text ?? '')?.[1];
+      const picUrl = `http://127.0.0.1:${(pictures.address() as AddressInfo).port}/pic/1.png`;
+      await postCallback(
+        srv.base,
+        wecomText('grid-xj-02', '', { MsgType: 'image', Content: '', PicUrl: picUrl, MediaId: 'media-1' }),
+      );
+      await eventually(async () => (await repliesTo('grid-xj-02')).length >= 2);
+      expect((await repliesTo('grid-xj-02'))[1]!.content!.text).toBe(ENGINE_TEXTS.photoAttached(code!));
+      expect((await HazardModel.findOne({ code }).lean())!.mediaIds).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => pictures.close(() => r()));
+    }
   });
 
   it("counts a warning card's 收到 button as the member's acknowledgement, once", async () => {
