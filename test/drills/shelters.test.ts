@@ -206,6 +206,62 @@ describe('importing shelters from Excel', () => {
     expect(await ShelterModel.countDocuments({ code: { $in: ['SZ-BN-07', 'SZ-BN-08'] } })).toBe(0);
   });
 
+  it('imports hazard points with their transfer plans, finding grid and shelter by code or name', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('隐患点');
+    ws.addRow([
+      '编号',
+      '名称',
+      '纬度',
+      '经度',
+      '网格',
+      '转移条件',
+      '转移人数',
+      '户数',
+      '组织人',
+      '避难场所',
+      '管理措施',
+    ]);
+    ws.addRow([
+      'SZ-YH-09',
+      '石龙村后山滑坡',
+      29.812,
+      107.855,
+      '',
+      '红色预警',
+      15,
+      5,
+      '石龙村网格员1',
+      '石龙村文化广场',
+      '专人值守',
+    ]);
+    ws.addRow(['SZ-YH-10', '未知网格的点', 29.8, 107.86, 'ZZ-09', '', 3, '', '', '', '']);
+    ws.addRow(['SZ-YH-11', '未知场所的点', 29.8, 107.86, 'SL-01', '', 3, '', '', '东风小学', '']);
+    const form = new FormData();
+    form.append('file', new Blob([await wb.xlsx.writeBuffer()]), 'points.xlsx');
+    const res = await http(srv.base, 'POST', '/api/hazard-points/import', { token: office.token, body: form });
+    expect(res.json).toEqual({
+      total: 3,
+      created: 1,
+      updated: 0,
+      rejected: [
+        { row: 3, name: '未知网格的点', reason: '找不到网格“ZZ-09”' },
+        { row: 4, name: '未知场所的点', reason: '找不到避难场所“东风小学”（请先导入避难场所）' },
+      ],
+    });
+    const points = await sheltersApi(office).hazardPoints();
+    // No grid given: the grid whose area holds the point (SL-02 spans 29.81–29.82 N).
+    const grids = await office.get<{ items: { id: string; code: string }[] }>('/api/grids');
+    expect(points.items.find((h) => h.code === 'SZ-YH-09')).toMatchObject({
+      residents: 15,
+      households: 5,
+      trigger: '红色预警',
+      organiser: { name: '石龙村网格员1' },
+      shelter: { name: '石龙村文化广场' },
+      gridId: grids.items.find((g) => g.code === 'SL-02')!.id,
+    });
+  });
+
   it('refuses a file that is not a workbook', async () => {
     const form = new FormData();
     form.append('file', new Blob(['not excel']), 'x.xlsx');
