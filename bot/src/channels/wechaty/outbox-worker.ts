@@ -57,13 +57,21 @@ export class OutboxWorker {
   }
 
   start(): this {
+    const every = this.opts.intervalMs ?? 2000;
+    let wait = every;
     const tick = async () => {
       if (this.stopped) return;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((e) => this.opts.onError?.(e));
+      this.running = this.runOnce().then(
+        () => {
+          wait = every;
+        },
+        (e) => {
+          wait = Math.min(wait * 2, 60_000); // the server is away: ask less often until it is back
+          this.opts.onError?.(e);
+        },
+      );
       await this.running;
-      if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs ?? 2000);
+      if (!this.stopped) this.timer = setTimeout(tick, wait);
     };
     void tick();
     return this;
