@@ -5,6 +5,7 @@ import { currentUser } from './services/session';
 
 import '@nutui/nutui-react-taro/dist/style.css';
 import './app.scss';
+import './layout.scss';
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {

@@ -71,6 +71,17 @@ describe('the resident and the office in the browser', () => {
   it('a resident logs in, submits a tip with a photo, and sees it listed', async () => {
     await login(resident, srv.base, 'resident.demo', 'Resident@2024');
     await shot(resident, 'resident-home');
+
+    // Large-text mode, for older residents: the whole app's text grows (and stays so).
+    const fontSize = () =>
+      resident.evaluate((s) => parseFloat(getComputedStyle(document.querySelector(`${s} .page`)!).fontSize), SHOWN);
+    const normal = await fontSize();
+    await resident.click(`${SHOWN} .nut-switch`);
+    await resident.waitForFunction(
+      ([s, n]) => parseFloat(getComputedStyle(document.querySelector(`${s} .page`)!).fontSize) > Number(n) * 1.15,
+      [SHOWN, normal] as const,
+    );
+    await shot(resident, 'resident-home-large-text');
     await tapTile(resident, '随手拍');
 
     // The location comes from the device (granted to the browser), and stays editable.
@@ -90,7 +101,7 @@ describe('the resident and the office in the browser', () => {
 
     const result = await resident.waitForSelector(`${SHOWN} #tip-result`, { timeout: 30_000 });
     expect(await result.textContent()).toContain('举报已提交');
-    tipCode = /编号：(\S+)/.exec((await result.textContent()) ?? '')?.[1] ?? '';
+    tipCode = ((await resident.textContent(`${SHOWN} #tip-result-code`)) ?? '').trim();
     expect(tipCode).toMatch(/\S+/);
     await shot(resident, 'resident-report-sent');
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureBuild, WEAPP_DIST } from './support/h5-build';
 
@@ -59,7 +60,7 @@ describe('the weapp build', () => {
   });
 
   it('counts a file in the main package unless it sits under a subpackage root', () => {
-    const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'weapp-size-'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weapp-size-'));
     fs.mkdirSync(path.join(tmp, 'office', 'x'), { recursive: true });
     fs.mkdirSync(path.join(tmp, 'officer'));
     fs.writeFileSync(path.join(tmp, 'app.js'), 'a'.repeat(10));

@@ -21,15 +21,16 @@ export interface MiniMapProps {
  * (MiniMap.weapp.tsx).
  */
 export function MiniMap(props: MiniMapProps) {
-  const all = [props.center, ...(props.me ? [props.me] : []), ...props.points];
-  const lat0 = Math.min(...all.map((p) => p.lat));
-  const lat1 = Math.max(...all.map((p) => p.lat));
-  const lng0 = Math.min(...all.map((p) => p.lng));
-  const lng1 = Math.max(...all.map((p) => p.lng));
-  const span = Math.max(lat1 - lat0, (lng1 - lng0) * Math.cos((lat0 * Math.PI) / 180), 0.002);
+  // Centred on `center`, scaled so the farthest place sits near the edge (north up, metres alike both ways).
+  const cos = Math.cos((props.center.lat * Math.PI) / 180);
+  const others = [...(props.me ? [props.me] : []), ...props.points];
+  const half = Math.max(
+    0.001,
+    ...others.map((p) => Math.max(Math.abs(p.lat - props.center.lat), Math.abs(p.lng - props.center.lng) * cos)),
+  );
   const pos = (p: { lat: number; lng: number }) => ({
-    left: `${8 + (84 * ((p.lng - lng0) * Math.cos((lat0 * Math.PI) / 180))) / span}%`,
-    top: `${92 - (84 * (p.lat - lat0)) / span}%`,
+    left: `${50 + (40 * (p.lng - props.center.lng) * cos) / half}%`,
+    top: `${50 - (40 * (p.lat - props.center.lat)) / half}%`,
   });
   return (
     <View className="minimap">

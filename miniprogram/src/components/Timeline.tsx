@@ -3,7 +3,6 @@ import type { TimelineStep } from '../services/timeline';
 
 export type { TimelineStep };
 
-
 /** A vertical timeline: large dots and words, newest state highlighted. */
 export function Timeline(props: { steps: TimelineStep[] }) {
   return (

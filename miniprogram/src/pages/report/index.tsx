@@ -99,7 +99,9 @@ export default function Report() {
           {result.kind === 'sent' ? (
             <View>
               <Text className="page-title ok-text">举报已提交</Text>
-              <Text>编号：{result.code}</Text>
+              <Text>
+                编号：<Text id="tip-result-code">{result.code}</Text>
+              </Text>
               <Text className="hint">应急办会尽快核实处理，处理进度可在“我的举报”里查看。</Text>
             </View>
           ) : (
