@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   WECOM_AGENT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
   WECOM_API_BASE: url.default('https://qyapi.weixin.qq.com'),
   WECOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** First back-off delay after -1/45033 (4x for 45009); doubles per retry, 3 retries. */
+  WECOM_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   /** Outbox workers: claim lease, retries before parking, base back-off, poll interval. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),

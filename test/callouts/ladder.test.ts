@@ -2,7 +2,7 @@ import { calloutsApi, type ApiClient } from '@yingji/shared';
 import { ManualClock } from '../../server/src/core/clock';
 import { runLadder } from '../../server/src/callouts/service';
 import { batches, bucketCount, recipientState, recipientStep, stepDueAt } from '../../server/src/callouts/ladder';
-import { DeliveryModel } from '../../server/src/outbox/delivery.model';
+import { DeliveryModel, type DeliveryLean } from '../../server/src/outbox/delivery.model';
 import { drainOutbox } from '../../server/src/outbox/worker';
 import { ChatGroupModel, GridModel, UserModel } from '../../server/src/people/models';
 import { seedDemo } from '../../server/src/people/seed';
@@ -92,7 +92,8 @@ describe('escalation of silence on an injectable clock', () => {
 
   const at = (minutes: number) => clock.set(t0 + minutes * MIN);
   const newSince = (n: number) => fake.received.slice(n);
-  const deliveries = (step: string) => DeliveryModel.find({ 'source.id': id, 'source.step': step }).lean();
+  const deliveries = (step: string) =>
+    DeliveryModel.find({ 'source.id': id, 'source.step': step }).lean<DeliveryLean[]>();
 
   it('notifies everyone at once (step 0)', async () => {
     id = (
@@ -203,9 +204,9 @@ describe('escalation of silence on an injectable clock', () => {
     const [a, b] = await Promise.all([runLadder(srv.services), runLadder(srv.services)]);
     expect(a + b).toBe(5); // steps 1..5 of the new call-out, once in total
     expect(await DeliveryModel.countDocuments({ 'source.id': id })).toBe(count);
-    const steps = (await DeliveryModel.find({ 'source.id': again.id, channel: 'wecom_app' }).lean()).map(
-      (d) => `${d.source.step}:${d.recipient.address}`,
-    );
+    const steps = (
+      await DeliveryModel.find({ 'source.id': again.id, channel: 'wecom_app' }).lean<DeliveryLean[]>()
+    ).map((d) => `${d.source.step}:${d.recipient.address}`);
     expect(steps.filter((s) => s.startsWith('remind:'))).toEqual(['remind:grid-sq-02']);
     expect(new Set(steps).size).toBe(steps.length);
   });

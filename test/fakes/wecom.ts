@@ -52,6 +52,8 @@ export interface FakeWecom {
   faultShare(share: number, faults: Fault[], opts?: { seed?: number; paths?: string[] }): void;
   clearFaults(): void;
   hangMs: number;
+  /** Answer every message call this much later (after delivering it): widens the crash window. */
+  delayMs: number;
   to(address: string): Received[];
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function startFakeWecom(
     tokenFetches: 0,
     knownUsers: undefined,
     hangMs: 3000,
+    delayMs: 0,
     expireTokens() {
       for (const t of tokens.values()) t.expired = true;
     },
@@ -138,8 +141,13 @@ export async function startFakeWecom(
       const raw = Buffer.concat(chunks).toString('utf8');
       const send = (body: Record<string, unknown>, status = 200) => {
         fake.calls.push({ path, errcode: Number(body.errcode ?? 0), at: now() });
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify(body));
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(body));
+        };
+        if (fake.delayMs > 0 && path !== '/cgi-bin/gettoken') setTimeout(answer, fake.delayMs).unref();
+        else answer();
       };
       if (path === '/cgi-bin/gettoken') {
         fake.tokenFetches++;

@@ -126,7 +126,7 @@ async function loadUsage(channel: DeliveryChannel, now: Date): Promise<Usage> {
     claimedAt: { $gt: new Date(now.getTime() - 3600_000) },
     state: { $in: ['sending', 'sent'] },
   })
-    .select('recipient.address recipient.group content.kind claimedAt')
+    .select('channel recipient.address recipient.group content.kind claimedAt')
     .lean();
   for (const d of recent) record(usage, d as unknown as Lean, d.claimedAt!.getTime());
   return usage;
@@ -161,7 +161,9 @@ async function claim(services: AppServices, d: Lean, me: string, usage: Usage, r
   else if (d.channel === 'wecom_robot') {
     const at = nextAllowedAt(usage.byAddress.get(d.recipient.address) ?? [], t, LIMITS.robot);
     if (at > t) waitUntil = at;
-  } else if (countsPerMember(d)) {
+  } else if (countsPerMember(d) && !d.uncertainSince) {
+    // (A delivery whose earlier send may have arrived is sent again unchanged, never split:
+    // WeCom drops the duplicate only when the request is identical.)
     const split = splitByBudget(d.recipient.address.split('|'), usage.byAddress, t);
     if (split.now.length === 0) waitUntil = split.retryAt;
     else if (split.later.length) {

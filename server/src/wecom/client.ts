@@ -292,7 +292,10 @@ function truncate(s: string, n: number): string {
 /** The app client for this configuration, or undefined when WeCom is not configured. One per Config. */
 const clients = new WeakMap<object, WeComClient>();
 export function wecomFromConfig(
-  config: Pick<Config, 'WECOM_CORP_ID' | 'WECOM_SECRET' | 'WECOM_AGENT_ID' | 'WECOM_API_BASE' | 'WECOM_TIMEOUT_MS'>,
+  config: Pick<
+    Config,
+    'WECOM_CORP_ID' | 'WECOM_SECRET' | 'WECOM_AGENT_ID' | 'WECOM_API_BASE' | 'WECOM_TIMEOUT_MS' | 'WECOM_RETRY_BASE_MS'
+  >,
 ): WeComClient | undefined {
   if (!config.WECOM_CORP_ID || !config.WECOM_SECRET || !config.WECOM_AGENT_ID) return undefined;
   let c = clients.get(config);
@@ -303,6 +306,7 @@ export function wecomFromConfig(
       agentId: Number(config.WECOM_AGENT_ID),
       baseUrl: config.WECOM_API_BASE,
       timeoutMs: config.WECOM_TIMEOUT_MS,
+      retry: { baseDelayMs: config.WECOM_RETRY_BASE_MS },
     });
     clients.set(config, c);
   }
