@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -44,6 +45,16 @@ async function main() {
     `应急管理前台已启动: http://127.0.0.1:${port}/  (健康检查 /healthz, 接口文档 /api/openapi.json)\n`,
   );
 
+  // The Wechaty bot runs in this process when a puppet is configured (it can also run elsewhere
+  // with `npm run bot`); in-process it needs no BOT_TOKEN from the operator.
+  let bot: { stop(): Promise<void> } | undefined;
+  if (process.env.WECHATY_PUPPET) {
+    config.BOT_TOKEN ??= crypto.randomBytes(24).toString('hex');
+    const { startBot } = await import('@yingji/bot');
+    bot = await startBot({ apiBaseUrl: `http://127.0.0.1:${port}`, botToken: config.BOT_TOKEN });
+    log.info({ puppet: process.env.WECHATY_PUPPET }, 'wechaty bot started');
+  }
+
   const scheduler = new Scheduler(services);
   scheduler.start(modules.flatMap((m) => m.jobs ?? []));
 
@@ -53,6 +64,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await bot?.stop().catch((err) => log.error({ err }, 'bot stop failed'));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.stop();
     await db.close();
