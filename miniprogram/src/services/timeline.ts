@@ -32,7 +32,8 @@ export function tipTimeline(tip: TipOut): TimelineStep[] {
   const h = tip.hazard;
   if (h) {
     const closed = h.status === 'closed';
-    steps.push({ title: `整改：${closed ? '已完成' : h.statusLabel}`, state: closed ? 'done' : 'current' });
+    const doing = closed ? '已完成' : h.status === 'accepted' ? '等待安排整改' : h.statusLabel;
+    steps.push({ title: `整改：${doing}`, state: closed ? 'done' : 'current' });
     steps.push(
       closed ? { title: '已销号', time: formatTime(h.closedAt), state: 'done' } : { title: '销号', state: 'todo' },
     );

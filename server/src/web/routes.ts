@@ -58,7 +58,7 @@ export function webMiddleware(root: string): Koa.Middleware {
     }
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = fs.createReadStream(indexFile);
+    ctx.body = await fs.promises.readFile(indexFile);
   };
 }
 
