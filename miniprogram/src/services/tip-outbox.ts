@@ -74,6 +74,7 @@ async function sendDue(force: boolean): Promise<SendOutcome> {
         ...tip.draft,
         category: tip.draft.category as TipCreate['category'],
         mediaIds: tip.mediaIds as string[],
+        clientId: tip.localId, // a retry after a lost answer is stored once
       });
       update((q) => without(q, tip.localId));
       tip.photos.forEach(forgetPhoto);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import {
   AppError,
@@ -52,8 +53,13 @@ export async function createTip(
     location: { lat: number; lng: number; address?: string };
     mediaIds: string[];
     confidential: boolean;
+    clientId?: string;
   },
 ): Promise<TipCreated> {
+  if (body.clientId) {
+    const stored = await TipModel.findOne({ reporter: caller._id, clientId: body.clientId }).lean();
+    if (stored) return { id: String(stored._id), code: stored.code, status: stored.status as TipCreated['status'] };
+  }
   const now = services.clock.now();
   const cfg = await loadTownConfig(caller.town);
   const recent = await TipModel.find({ reporter: caller._id, submittedAt: { $gt: new Date(now.getTime() - HOUR) } })
@@ -87,6 +93,7 @@ export async function createTip(
     mediaIds,
     status: 'submitted',
     submittedAt: now,
+    clientId: body.clientId ?? crypto.randomUUID(),
   });
   return { id: String(tip._id), code: tip.code, status: 'submitted' };
 }

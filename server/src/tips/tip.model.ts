@@ -30,12 +30,15 @@ const tipSchema = new Schema(
       at: { type: Date },
     },
     submittedAt: { type: Date, required: true },
+    /** The submitting device's id for it (or a server one): the same clientId is stored once. */
+    clientId: { type: String, required: true },
   },
   { timestamps: true },
 );
 tipSchema.index({ town: 1, code: 1 }, { unique: true });
 tipSchema.index({ town: 1, status: 1, submittedAt: -1 });
 tipSchema.index({ reporter: 1, submittedAt: -1 });
+tipSchema.index({ reporter: 1, clientId: 1 }, { unique: true });
 tipSchema.index({ town: 1, category: 1, submittedAt: -1 });
 
 export type Tip = InferSchemaType<typeof tipSchema>;

@@ -33,6 +33,15 @@ export const TipCreate = z
     mediaIds: MediaIds.default([]),
     /** The reporter's identity is then shown only to the reward office (and each view is audited). */
     confidential: z.boolean().default(false),
+    /**
+     * The device's own id for this submission: a retry after a lost answer sends the same one and
+     * gets the tip already stored, so a weak signal never makes a duplicate.
+     */
+    clientId: z
+      .string()
+      .trim()
+      .regex(/^[\w-]{8,64}$/, '提交编号格式不正确')
+      .optional(),
   })
   .meta({ id: 'TipCreate' });
 export type TipCreate = z.input<typeof TipCreate>;

@@ -21,7 +21,7 @@ const EXPORTS = [
   {
     title: '督查考核得分（本月）',
     hint: '各村和部门的考核分项',
-    path: () => `/api/scores/export.xlsx?month=${month()}`,
+    path: () => `/api/scores.xlsx?month=${month()}`,
     file: `督查考核-${month()}.xlsx`,
   },
 ];
