@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { AppError, ROLES, UserCreate } from '@yingji/shared';
-import { withDatabase } from '../core/cli';
+import { rowProgress, withDatabase } from '../core/cli';
 import { resolveTown } from '../people/service';
 import { createUser } from '../people/service';
 import { importRoster } from '../people/roster';
@@ -67,24 +66,9 @@ program
     withDatabase(async (config) => {
       if (!fs.existsSync(opts.file)) throw new Error(`找不到文件 ${opts.file}`);
       const town = await resolveTown(config, opts.town);
-      const bar = new SingleBar(
-        {
-          format: '导入 [{bar}] {percentage}% | {value}/{total} 行',
-          stream: process.stderr,
-          noTTYOutput: true,
-          notTTYSchedule: 1000,
-        },
-        Presets.shades_classic,
-      );
-      let started = false;
-      const report = await importRoster(town._id, opts.file, (done, total) => {
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
-      });
-      if (started) bar.stop();
+      const progress = rowProgress();
+      const report = await importRoster(town._id, opts.file, progress.update);
+      progress.stop();
       process.stdout.write(`共 ${report.total} 行：导入 ${report.created} 人，拒绝 ${report.rejected.length} 行\n`);
       for (const r of report.rejected)
         process.stdout.write(`  第 ${r.row} 行${r.username ? `（${r.username}）` : ''}：${r.reason}\n`);

@@ -1,3 +1,4 @@
+import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/open';
 
@@ -27,4 +28,33 @@ export async function withDatabase(task: (config: Config) => Promise<void>): Pro
     await db.close();
   }
   process.exit(failed ? 1 : (process.exitCode ?? 0));
+}
+
+/**
+ * A progress bar on stderr for a long import: call `update(done, total)` as rows are handled and
+ * `stop()` at the end. Without a terminal it prints a line a second instead of redrawing.
+ */
+export function rowProgress(label = '导入'): { update(done: number, total: number): void; stop(): void } {
+  const bar = new SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} 行`,
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }

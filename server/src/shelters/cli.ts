@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
-import { withDatabase } from '../core/cli';
+import { rowProgress, withDatabase } from '../core/cli';
 import { resolveTown } from '../people/service';
 import { importHazardPoints, importShelters, type ImportReport } from './import';
 import { seedDemoResources } from './seed';
@@ -31,24 +30,9 @@ function importCommand(name: string, alias: string, description: string, run: Im
       withDatabase(async (config) => {
         if (!fs.existsSync(opts.file)) throw new Error(`找不到文件 ${opts.file}`);
         const town = await resolveTown(config, opts.town);
-        const bar = new SingleBar(
-          {
-            format: '导入 [{bar}] {percentage}% | {value}/{total} 行',
-            stream: process.stderr,
-            noTTYOutput: true,
-            notTTYSchedule: 1000,
-          },
-          Presets.shades_classic,
-        );
-        let started = false;
-        const report = await run(town._id, opts.file, (done, total) => {
-          if (!started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar.update(done);
-        });
-        if (started) bar.stop();
+        const progress = rowProgress();
+        const report = await run(town._id, opts.file, progress.update);
+        progress.stop();
         process.stdout.write(
           `共 ${report.total} 行：新增 ${report.created}，更新 ${report.updated}，拒绝 ${report.rejected.length} 行\n`,
         );
