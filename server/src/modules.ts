@@ -16,6 +16,7 @@ import { resourcesModule } from './resources/routes';
 import { incidentsModule } from './incidents/routes';
 import { scoresModule } from './scores/routes';
 import { webModule } from './web/routes';
+import { warningsModule } from './warnings/routes';
 
 /** Every capability of the server, in the order their routes are mounted. Add a new one here. */
 export const modules: Module[] = [
@@ -35,5 +36,6 @@ export const modules: Module[] = [
   resourcesModule,
   incidentsModule,
   scoresModule,
+  warningsModule,
   webModule,
 ];

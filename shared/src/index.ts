@@ -17,4 +17,5 @@ export * from './schemas/drills';
 export * from './schemas/shelters';
 export * from './schemas/incidents';
 export * from './schemas/scores';
+export * from './schemas/warnings';
 export * from './client';

@@ -1,20 +1,16 @@
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { calloutsApi } from '@yingji/shared';
+import { warningsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { LEVELS, formatTime } from '../../text';
 
-/**
- * The warnings in force that were sent to this user, refreshed every minute. (The call-out API
- * answers those addressed to the caller; a town-wide "in force where I live" list for residents
- * needs an endpoint of its own.)
- */
+/** The warnings in force where the user lives (their village, or the whole town), refreshed every minute. */
 export default function Warnings() {
-  const warnings = useData(() => calloutsApi(api()).open(), { pollMs: 60_000 });
+  const warnings = useData(() => warningsApi(api()).active(), { pollMs: 60_000 });
   usePullDownRefresh(async () => {
     await warnings.reload();
     Taro.stopPullDownRefresh();
@@ -40,7 +36,9 @@ export default function Warnings() {
                     </Text>
                   </View>
                   {w.body ? <Text>{w.body}</Text> : null}
+                  <Text className="hint">范围：{w.areaNames.length ? w.areaNames.join('、') : '全镇'}</Text>
                   <Text className="hint">发布时间：{formatTime(w.issuedAt)}</Text>
+                  {w.expiresAt ? <Text className="hint">有效至：{formatTime(w.expiresAt)}</Text> : null}
                 </View>
               );
             })}
