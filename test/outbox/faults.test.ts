@@ -3,6 +3,7 @@ import { ManualClock } from '../../server/src/core/clock';
 import { DeliveryModel, type DeliveryLean } from '../../server/src/outbox/delivery.model';
 import { enqueue, type OutboundMessage } from '../../server/src/outbox/enqueue';
 import { drainOutbox } from '../../server/src/outbox/worker';
+import { reapBotLeases } from '../../server/src/outbox/service';
 import { GridModel, TownModel, UserModel } from '../../server/src/people/models';
 import { seedDemo } from '../../server/src/people/seed';
 import { useTestDatabase } from '../support/db';
@@ -284,7 +285,6 @@ describe('deliveries that need the office', () => {
       .deliveries;
     expect(claimed).toHaveLength(1);
     clock.advance(5_000);
-    const { reapBotLeases } = await import('../../server/src/outbox/service');
     expect(await reapBotLeases(srv.services)).toBe(1);
     expect((await outboxApi(office).parked()).items.find((p) => p.id === claimed[0].id)).toMatchObject({
       reason: 'outcome_unknown',
