@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:callout`: figures, not a test.
+ *
+ * 1. Fan-out: a call-out to 10,000 recipients in 200 groups (one WeCom group robot per grid),
+ *    sent through the outbox to the fake WeCom server on loopback. Prints the time until every
+ *    delivery was handed to the fake, and its ratio to the floor the channel limits allow.
+ * 2. Acknowledgement intake: encrypted WeCom callbacks (card clicks) per second with p50/p99,
+ *    beside a bare Koa endpoint doing one insert into the same database, in the same run; and
+ *    the API route POST /api/callouts/:id/ack for comparison.
+ *
+ * Database: MONGODB_URI when set, else a fresh embedded FerretDB in a temporary folder.
+ * Options: --recipients N (10000) --groups N (200) --acks N (1000) --concurrency N (16).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import Koa from 'koa';
+import mongoose, { Types } from 'mongoose';
+import { encrypt, getSignature } from '@wecom/crypto';
+import { createApp } from '../server/src/app';
+import { loadConfig } from '../server/src/config';
+import { signToken } from '../server/src/core/auth';
+import { systemClock } from '../server/src/core/clock';
+import type { AppServices } from '../server/src/core/context';
+import { connectMongoose } from '../server/src/db/connection';
+import { startFerretDb, type FerretDbProcess } from '../server/src/db/ferretdb';
+import { createLogger } from '../server/src/logger';
+import { CalloutModel } from '../server/src/callouts/callout.model';
+import { DeliveryModel } from '../server/src/outbox/delivery.model';
+import { drainOutbox } from '../server/src/outbox/worker';
+import { LIMITS } from '../server/src/outbox/limits';
+import { ChatGroupModel, GridModel, TownModel, UserModel, VillageModel } from '../server/src/people/models';
+import { startFakeWecom } from '../test/fakes/wecom';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const RECIPIENTS = arg('recipients', 10_000);
+const GROUPS = arg('groups', 200);
+const ACKS = arg('acks', 1000);
+const CONCURRENCY = arg('concurrency', 16);
+// 43 characters of [A-Za-z0-9] that decode to 32 bytes, as WeCom issues them.
+const AES_KEY = crypto.randomBytes(32).toString('base64').replace(/[+/=]/g, 'A').slice(0, 42) + 'A';
+const CB_TOKEN = 'bench-callback-token';
+
+const log = (s: string) => process.stdout.write(s + '\n');
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+/** Run `n` requests with `concurrency` in flight; their latencies (ms) and the wall time. */
+async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
+  const lat: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const t = performance.now();
+        await one(i);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  const wall = (performance.now() - started) / 1000;
+  return { rps: n / wall, p50: pct(lat, 50), p99: pct(lat, 99), wall };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yingji-bench-'));
+  let ferret: FerretDbProcess | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    log('starting an embedded FerretDB (SQLite) …');
+    ferret = await startFerretDb({ sqliteDir: path.join(tmp, 'db'), bin: process.env.FERRETDB_BIN });
+    uri = ferret.uri;
+  }
+  const dbName = `bench${Date.now().toString(36)}`;
+  await connectMongoose(uri, dbName);
+  const fake = await startFakeWecom({ corpId: 'ww-bench' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: tmp,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+    LOG_LEVEL: 'silent',
+    WECOM_CORP_ID: fake.corpId,
+    WECOM_SECRET: fake.secret,
+    WECOM_AGENT_ID: String(fake.agentId),
+    WECOM_API_BASE: fake.base,
+    WECOM_TOKEN: CB_TOKEN,
+    WECOM_ENCODING_AES_KEY: AES_KEY,
+    BOT_TOKEN: 'bench-bot-token-0123456789',
+  });
+  const services: AppServices = { config, clock: systemClock, log: createLogger('silent') };
+
+  // ---- the town: GROUPS grids (10 per village), RECIPIENTS grid members, one robot per grid ----
+  const t = performance.now();
+  const town = await TownModel.create({ code: 'BZ', name: '测试镇', config: {} });
+  const villages = await VillageModel.insertMany(
+    Array.from({ length: Math.ceil(GROUPS / 10) }, (_, i) => ({ town: town._id, code: `V${i}`, name: `第${i}村` })),
+  );
+  const grids = await GridModel.insertMany(
+    Array.from({ length: GROUPS }, (_, i) => ({
+      town: town._id,
+      village: villages[Math.floor(i / 10)]!._id,
+      code: `G${i}`,
+      name: `第${i}网格`,
+    })),
+  );
+  const users = Array.from({ length: RECIPIENTS }, (_, i) => ({
+    _id: new Types.ObjectId(),
+    town: town._id,
+    username: `bench.${i}`,
+    role: 'grid',
+    name: `网格员${i}`,
+    grids: [grids[i % GROUPS]!._id],
+    village: grids[i % GROUPS]!.village,
+    wecomUserId: `u${i}`,
+  }));
+  for (let i = 0; i < users.length; i += 2000) await UserModel.insertMany(users.slice(i, i + 2000));
+  const office = await UserModel.create({ town: town._id, username: 'bench.office', role: 'office', name: '值班员' });
+  await ChatGroupModel.insertMany(
+    grids.map((g, i) => ({
+      town: town._id,
+      channel: 'wecom_robot',
+      externalId: `robot-${i}`,
+      name: `${g.name}群`,
+      grid: g._id,
+    })),
+  );
+  log(`seeded ${RECIPIENTS} recipients in ${GROUPS} groups in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const { app } = createApp(services);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const officeToken = signToken(services, { id: String(office._id), town: String(town._id), role: 'office' });
+
+  // ---- 1. fan-out ----
+  const t0 = Date.now();
+  const res = await fetch(`${base}/api/callouts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${officeToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: '暴雨红色预警', level: 'red', body: '请立即巡查隐患点并组织转移。' }),
+  });
+  const created = (await res.json()) as { id: string; recipients: number };
+  const tCreated = Date.now();
+  const deliveries = await DeliveryModel.countDocuments({ 'source.id': created.id });
+  for (;;) {
+    await drainOutbox(services, ['wecom_app', 'wecom_robot'], 600_000, { concurrency: 16, batch: 500 });
+    const open = await DeliveryModel.countDocuments({
+      'source.id': created.id,
+      state: { $in: ['pending', 'sending'] },
+    });
+    if (open === 0) break;
+  }
+  const lastAt = Math.max(...fake.received.map((r) => r.at));
+  const fanout = (lastAt - t0) / 1000;
+  const batchCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_app' });
+  const robotCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_robot' });
+  // The floor the channel limits allow: every message/send call fits the per-corp API limit
+  // (10,000 calls a minute); a robot's first 20 messages a minute go at once; each member gets one
+  // message (limit 30 a minute). So the binding limit is the per-corp call rate.
+  const perCorp = LIMITS.corpCalls[0]!.limit / 60; // calls per second
+  const robotFloor = Math.max(0, Math.ceil(1 / LIMITS.robot[0]!.limit) - 1) * 60;
+  const floor = Math.max(batchCalls / perCorp, robotFloor);
+  const people = new Set(fake.received.filter((r) => r.api === 'message').map((r) => r.to)).size;
+  log('');
+  log('== fan-out ==');
+  log(
+    `recipients ${created.recipients}, groups ${GROUPS}; deliveries ${deliveries} (${batchCalls} WeCom message/send batches of ≤1000, ${robotCalls} robot messages)`,
+  );
+  log(`issue request answered in ${((tCreated - t0) / 1000).toFixed(2)} s`);
+  log(
+    `every delivery handed to the fake after ${fanout.toFixed(2)} s (${people} members, ${fake.to('robot-0').length ? GROUPS : 0} groups reached; dropped ${fake.dropped.length})`,
+  );
+  log(
+    `floor allowed by the channel limits: ${floor.toFixed(3)} s (per-corp ${LIMITS.corpCalls[0]!.limit} calls/min binds); ratio ${(fanout / floor).toFixed(1)}×`,
+  );
+
+  // ---- 2. acknowledgement intake ----
+  const cbUsers = users.slice(0, ACKS);
+  const cbBodies = cbUsers.map((u, i) => {
+    const xml = `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><FromUserName><![CDATA[${u.wecomUserId}]]></FromUserName><CreateTime>${1717200000 + i}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[ack:${created.id}]]></EventKey><TaskId><![CDATA[co-${created.id}-notify-b0]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc${i}]]></ResponseCode><AgentID>${fake.agentId}</AgentID></xml>`;
+    const enc = encrypt(AES_KEY, xml, fake.corpId);
+    const ts = String(1717200000 + i);
+    const nonce = String(i);
+    const sig = getSignature(CB_TOKEN, ts, nonce, enc);
+    return {
+      url: `${base}/wecom/callback?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`,
+      body: `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><AgentID><![CDATA[${fake.agentId}]]></AgentID><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+    };
+  });
+  const hasCallback = fs.existsSync(path.join(__dirname, '..', 'server', 'src', 'chat', 'wecom-callback.ts'));
+  log('');
+  log(`== acknowledgement intake (${ACKS} each, ${CONCURRENCY} in flight) ==`);
+  const row = (name: string, r: { rps: number; p50: number; p99: number }) =>
+    log(
+      `${name.padEnd(46)} ${r.rps.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`,
+    );
+
+  // A bare Koa endpoint doing one insert into the same database.
+  const bare = new Koa();
+  const coll = mongoose.connection.db!.collection('bench_bare');
+  bare.use(async (ctx) => {
+    await coll.insertOne({ at: new Date(), n: ctx.query.n });
+    ctx.status = 204;
+  });
+  const bareServer = bare.listen(0, '127.0.0.1');
+  await new Promise((r) => bareServer.once('listening', r));
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
+  row(
+    'bare Koa, one insert',
+    await load(ACKS, CONCURRENCY, async (i) => void (await post(`${bareUrl}?n=${i}`, '', {}))),
+  );
+
+  if (hasCallback) {
+    const before = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+    const started = performance.now();
+    const r = await load(ACKS, CONCURRENCY, async (i) => {
+      const status = await post(cbBodies[i]!.url, cbBodies[i]!.body, { 'content-type': 'text/xml' });
+      if (status !== 200) throw new Error(`callback answered ${status}`);
+    });
+    row('WeCom callback (encrypted card click), answer', r);
+    for (;;) {
+      const acked = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+      if (acked - before >= ACKS || performance.now() - started > 600_000) {
+        const secs = (performance.now() - started) / 1000;
+        log(
+          `${'  … acknowledgements counted'.padEnd(46)} ${((acked - before) / secs).toFixed(0).padStart(6)} /s   (${acked - before} in ${secs.toFixed(1)} s, processed after the answer)`,
+        );
+        break;
+      }
+      await new Promise((res2) => setTimeout(res2, 100));
+    }
+  } else {
+    log('(server/src/chat/wecom-callback.ts is not there: the WeCom callback is not measured)');
+  }
+  const apiUsers = users.slice(ACKS, ACKS * 2);
+  const tokens = apiUsers.map((u) => signToken(services, { id: String(u._id), town: String(town._id), role: 'grid' }));
+  row(
+    'POST /api/callouts/:id/ack',
+    await load(Math.min(ACKS, apiUsers.length), CONCURRENCY, async (i) => {
+      const status = await post(`${base}/api/callouts/${created.id}/ack`, '{}', {
+        authorization: `Bearer ${tokens[i]}`,
+        'content-type': 'application/json',
+      });
+      if (status !== 200) throw new Error(`ack answered ${status}`);
+    }),
+  );
+  const final = (await CalloutModel.findById(created.id).lean())!.summary;
+  log(`summary: ${final.acked} of ${final.total} acknowledged`);
+  log(
+    `database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)'}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
+
+  server.close();
+  bareServer.close();
+  agent.destroy();
+  await fake.close();
+  await mongoose.connection.dropDatabase().catch(() => undefined);
+  await mongoose.disconnect();
+  await ferret?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
