@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Input, Textarea } from '@tarojs/components';
 import { Button, Switch } from '@nutui/nutui-react-taro';
@@ -20,17 +20,22 @@ function IssueForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  // A ref, not state: a second tap in the same render must already see the first one.
+  const busyRef = useRef(false);
+
   const issue = async () => {
+    if (busyRef.current) return;
     setError(undefined);
     if (!title.trim()) return setError('请填写预警标题');
     if (!body.trim()) return setError('请填写预警内容和要求');
-    const { confirm } = await Taro.showModal({
-      title: '确认发布预警？',
-      content: `${LEVELS[level].label}：${title}。发布后会立即通知${chosen.length ? '所选村/社区' : '全镇'}的责任人。`,
-    });
-    if (!confirm) return;
+    busyRef.current = true;
     setBusy(true);
     try {
+      const { confirm } = await Taro.showModal({
+        title: '确认发布预警？',
+        content: `${LEVELS[level].label}：${title}。发布后会立即通知${chosen.length ? '所选村/社区' : '全镇'}的责任人。`,
+      });
+      if (!confirm) return;
       const res = await calloutsApi(api()).create({
         title: title.trim(),
         level,
@@ -43,6 +48,7 @@ function IssueForm() {
     } catch (e) {
       setError(errorText(e));
     } finally {
+      busyRef.current = false;
       setBusy(false);
     }
   };
