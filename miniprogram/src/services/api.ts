@@ -27,7 +27,8 @@ const taroTransport: Transport = (req) =>
       dataType: 'json',
       timeout: 20000,
       success: (res) => resolve({ status: res.statusCode, body: res.data }),
-      fail: (e) => reject(new NetworkError(`${T.networkError}（${e.errMsg}）`)),
+      // WeChat's errMsg is English ("request:fail timeout"): keep it out of what people see.
+      fail: () => reject(new NetworkError()),
     });
   });
 
