@@ -8,12 +8,12 @@ import { MiniMap } from '../../components/MiniMap';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { errorText } from '../../services/api';
 import { locate, parseCoord, pickOnMap } from '../../services/location';
-import { submitTip } from '../../services/tip-outbox';
+import { loadQueue, submitTip } from '../../services/tip-outbox';
 import { T } from '../../text';
 
 const MAX_PHOTOS = 3;
 
-type Result = { kind: 'sent'; code: string } | { kind: 'queued'; message: string };
+type Result = { kind: 'sent'; code: string } | { kind: 'queued' | 'refused'; message: string };
 
 export default function Report() {
   const [photos, setPhotos] = useState<string[]>([]);
@@ -80,10 +80,17 @@ export default function Report() {
     try {
       const { localId, outcome } = await submitTip(draft, photos);
       const sent = outcome.delivered.find((d) => d.localId === localId);
+      // A refused tip (bad input) is never resent by itself: say so, rather than "will be resent".
+      const queued = loadQueue().find((t) => t.localId === localId);
       setResult(
         sent
           ? { kind: 'sent', code: sent.created.code }
-          : { kind: 'queued', message: '网络不好，举报已保存在手机上，会自动重新发送，不会丢失。' },
+          : queued?.state === 'refused'
+            ? {
+                kind: 'refused',
+                message: `未被接收：${queued.lastError ?? T.requestFailed}。这条举报不会自动重发，请到“我的举报”里查看，可重发或删除。`,
+              }
+            : { kind: 'queued', message: '网络不好，举报已保存在手机上，会自动重新发送，不会丢失。' },
       );
     } catch (e) {
       setError(errorText(e));
@@ -106,8 +113,8 @@ export default function Report() {
             </View>
           ) : (
             <View>
-              <Text className="page-title">已保存，等待发送</Text>
-              <Text>{result.message}</Text>
+              <Text className="page-title">{result.kind === 'refused' ? '举报未被接收' : '已保存，等待发送'}</Text>
+              <Text className={result.kind === 'refused' ? 'error-text' : undefined}>{result.message}</Text>
             </View>
           )}
           <Button
