@@ -139,6 +139,24 @@ describe('transfers reported during an evacuation', () => {
   });
 });
 
+describe('hazard points', () => {
+  it('show the organiser’s phone in full to the office and masked to other staff', async () => {
+    const full = await sheltersApi(office).hazardPoints();
+    expect(full.items.find((h) => h.code === 'SZ-YH-01')!.organiser).toEqual({
+      name: '双河村网格员1',
+      phone: '13800000121',
+    });
+    for (const username of ['grid.sq-01', 'cadre.sq']) {
+      const staff = await srv.login(username, username.startsWith('grid') ? 'Grid@2024' : 'Cadre@2024');
+      const masked = await sheltersApi(staff).hazardPoints();
+      expect(masked.items.find((h) => h.code === 'SZ-YH-01')!.organiser).toEqual({
+        name: '双河村网格员1',
+        phone: '138****0121',
+      });
+    }
+  });
+});
+
 describe('the one map', () => {
   it('gives the office every layer as GeoJSON features, [lng, lat]', async () => {
     const m = await sheltersApi(office).mapLayers();

@@ -128,7 +128,7 @@ export const sheltersModule: Module = {
         auth: STAFF_ROLES,
         response: z.object({ items: z.array(HazardPointOut) }),
       },
-      async ({ caller }) => ({ items: await listHazardPoints(caller.town) }),
+      async ({ caller }) => ({ items: await listHazardPoints(caller.town, caller.role) }),
     );
 
     api.route(
@@ -145,7 +145,7 @@ export const sheltersModule: Module = {
       async ({ caller, body }) => {
         const h = await createHazardPoint(caller.town, body);
         const shelter = h.shelter ? await ShelterModel.findById(h.shelter).select('name').lean() : null;
-        return toHazardPointOut(h.toObject(), shelter?.name);
+        return toHazardPointOut(h.toObject(), caller.role, shelter?.name);
       },
     );
 

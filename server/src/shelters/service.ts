@@ -1,9 +1,12 @@
 import {
   AppError,
+  isOffice,
+  maskPhone,
   type EvacuationStatus,
   type HazardPointCreate,
   type HazardPointOut,
   type NearestShelters,
+  type Role,
   type ShelterCreate,
   type ShelterOut,
   type TransferCreate,
@@ -52,7 +55,9 @@ export function toShelterOut(s: WithId<Shelter>, occupancy = 0): ShelterOut {
   };
 }
 
-export function toHazardPointOut(h: WithId<HazardPoint>, shelterName?: string, moved = 0): HazardPointOut {
+/** The organiser's phone is personal data: in full for the office only, masked for other staff. */
+export function toHazardPointOut(h: WithId<HazardPoint>, role: Role, shelterName?: string, moved = 0): HazardPointOut {
+  const phone = h.organiser?.phone ?? undefined;
   return {
     id: String(h._id),
     code: h.code ?? undefined,
@@ -64,7 +69,9 @@ export function toHazardPointOut(h: WithId<HazardPoint>, shelterName?: string, m
     trigger: h.trigger ?? undefined,
     residents: h.residents,
     households: h.households ?? undefined,
-    organiser: h.organiser ? { name: h.organiser.name ?? undefined, phone: h.organiser.phone ?? undefined } : undefined,
+    organiser: h.organiser
+      ? { name: h.organiser.name ?? undefined, phone: isOffice(role) ? phone : maskPhone(phone) }
+      : undefined,
     shelter: h.shelter ? { id: String(h.shelter), name: shelterName ?? '' } : undefined,
     management: h.management ?? undefined,
     moved,
@@ -137,7 +144,7 @@ export async function createHazardPoint(town: Types.ObjectId, input: HazardPoint
   return HazardPointModel.create({ ...rest, town, grid, village, shelter });
 }
 
-export async function listHazardPoints(town: Types.ObjectId): Promise<HazardPointOut[]> {
+export async function listHazardPoints(town: Types.ObjectId, role: Role): Promise<HazardPointOut[]> {
   const [points, shelters, totals] = await Promise.all([
     HazardPointModel.find({ town }).sort({ code: 1, name: 1 }).lean(),
     ShelterModel.find({ town }).select('name').lean(),
@@ -145,7 +152,7 @@ export async function listHazardPoints(town: Types.ObjectId): Promise<HazardPoin
   ]);
   const names = new Map(shelters.map((s) => [String(s._id), s.name]));
   return points.map((h) =>
-    toHazardPointOut(h, h.shelter ? names.get(String(h.shelter)) : undefined, totals.moved(h._id)),
+    toHazardPointOut(h, role, h.shelter ? names.get(String(h.shelter)) : undefined, totals.moved(h._id)),
   );
 }
 
