@@ -104,6 +104,15 @@ describe('transfers reported during an evacuation', () => {
     expect(await TransferModel.countDocuments()).toBe(before);
   });
 
+  it('answers TRANSFER_NO_PLAN to a grid member naming another grid’s hazard point, storing nothing', async () => {
+    const points = await sheltersApi(office).hazardPoints();
+    const xj = points.items.find((h) => h.code === 'SZ-YH-04')!;
+    const before = await TransferModel.countDocuments();
+    const err = await apiError(sheltersApi(grid).reportTransfer({ count: 5, hazardPointId: xj.id }));
+    expect(err).toMatchObject({ status: 404, code: 'TRANSFER_NO_PLAN' });
+    expect(await TransferModel.countDocuments()).toBe(before);
+  });
+
   it.each([
     ['zero people', { count: 0 }],
     ['a negative count', { count: -3 }],
@@ -122,6 +131,14 @@ describe('transfers reported during an evacuation', () => {
     expect(await TransferModel.countDocuments()).toBe(before);
     const s = await sheltersApi(office).evacuation();
     expect(s.hazardPoints.find((h) => h.name === '双河村王家沟滑坡点')!.moved).toBe(23);
+  });
+
+  it('lets a village cadre report for a hazard point of the village by name', async () => {
+    const points = await sheltersApi(office).hazardPoints();
+    const sh = points.items.find((h) => h.code === 'SZ-YH-01')!;
+    const cadre = await srv.login('cadre.sh', 'Cadre@2024');
+    const r = await sheltersApi(cadre).reportTransfer({ count: 1, hazardPointId: sh.id });
+    expect(r).toMatchObject({ hazardPoint: { name: '双河村王家沟滑坡点' } });
   });
 
   it('closes an evacuation: the figures start again from zero, the reports stay', async () => {

@@ -164,6 +164,12 @@ async function hazardPointFor(caller: Caller, id?: string) {
   if (id) {
     const h = await HazardPointModel.findOne({ _id: id, town: caller.town });
     if (!h) throw new AppError('HAZARD_POINT_NOT_FOUND');
+    // Outside the office, only a hazard point of one's own grids or village: no adding to another grid's figures.
+    const own =
+      isOffice(caller.role) ||
+      caller.gridIds.some((g) => String(h.grid) === g) ||
+      (caller.villageId !== undefined && String(h.village) === caller.villageId);
+    if (!own) throw new AppError('TRANSFER_NO_PLAN');
     return h;
   }
   const scope = caller.gridIds.length
