@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import { tipsApi, type TipCreate, type TipCreated } from '@yingji/shared';
 import { api, errorText, isRetryable } from './api';
 import { forgetPhoto, uploadPhoto } from './media';
+import { currentUser } from './session';
 import {
   afterFailure,
   dueTips,
@@ -17,23 +18,33 @@ import {
 
 /** The device side of the offline queue: storage, sending, and telling pages when it changes. */
 
-const KEY = 'yj.tipQueue';
 const listeners = new Set<(q: QueuedTip[]) => void>();
 
-export function loadQueue(): QueuedTip[] {
-  const q = Taro.getStorageSync(KEY) as QueuedTip[] | '';
+/**
+ * One queue per logged-in user: on a shared phone, one person's tips are never shown to, or sent
+ * under the login of, the next person. No user, no queue.
+ */
+function queueKey(): string | undefined {
+  const user = currentUser();
+  return user ? `yj.tipQueue.${user.id}` : undefined;
+}
+
+export function loadQueue(key: string | undefined = queueKey()): QueuedTip[] {
+  if (!key) return [];
+  const q = Taro.getStorageSync(key) as QueuedTip[] | '';
   return Array.isArray(q) ? q : [];
 }
 
-function save(q: QueuedTip[]): void {
-  Taro.setStorageSync(KEY, q);
-  listeners.forEach((fn) => fn(q));
+function save(key: string, q: QueuedTip[]): void {
+  Taro.setStorageSync(key, q);
+  if (key === queueKey()) listeners.forEach((fn) => fn(q));
 }
 
 /** Read-modify-write on the stored queue (one JS thread: no interleaving within a call). */
-function update(fn: (q: QueuedTip[]) => QueuedTip[]): QueuedTip[] {
-  const next = fn(loadQueue());
-  save(next);
+function update(fn: (q: QueuedTip[]) => QueuedTip[], key: string | undefined = queueKey()): QueuedTip[] {
+  if (!key) throw new Error('not logged in');
+  const next = fn(loadQueue(key));
+  save(key, next);
   return next;
 }
 
@@ -61,14 +72,18 @@ export function flushQueue(force = false): Promise<SendOutcome> {
 
 async function sendDue(force: boolean): Promise<SendOutcome> {
   const delivered: SendOutcome['delivered'] = [];
-  for (const queued of dueTips(loadQueue(), Date.now(), force)) {
+  const key = queueKey();
+  if (!key) return { delivered, waiting: 0 }; // logged out: nothing is sent
+  for (const queued of dueTips(loadQueue(key), Date.now(), force)) {
+    // Logged out or switched user during the run: stop, the rest waits for its own user.
+    if (queueKey() !== key) break;
     let tip: QueuedTip = queued;
     try {
       for (let i = nextPhotoIndex(tip); i >= 0; i = nextPhotoIndex(tip)) {
         const id = await uploadPhoto(tip.photos[i]);
         tip = withMediaId(tip, i, id);
         const saved = tip;
-        update((q) => replace(q, saved)); // an uploaded photo is not uploaded again on retry
+        update((q) => replace(q, saved), key); // an uploaded photo is not uploaded again on retry
       }
       const created = await tipsApi(api()).create({
         ...tip.draft,
@@ -76,15 +91,15 @@ async function sendDue(force: boolean): Promise<SendOutcome> {
         mediaIds: tip.mediaIds as string[],
         clientId: tip.localId, // a retry after a lost answer is stored once
       });
-      update((q) => without(q, tip.localId));
+      update((q) => without(q, tip.localId), key);
       tip.photos.forEach(forgetPhoto);
       delivered.push({ localId: tip.localId, created });
     } catch (e) {
       const failed = afterFailure(tip, Date.now(), isRetryable(e), errorText(e));
-      update((q) => replace(q, failed));
+      update((q) => replace(q, failed), key);
     }
   }
-  return { delivered, waiting: loadQueue().length };
+  return { delivered, waiting: loadQueue(key).length };
 }
 
 /** Keep the tip on the device first, then try to send it: it is never lost to a weak signal. */
@@ -117,11 +132,12 @@ let started = false;
 export function startQueueWorker(): void {
   if (started) return;
   started = true;
+  // The worker outlives a logout; the checks keep it from sending when no one is logged in.
   Taro.onNetworkStatusChange?.((res) => {
-    if (res.isConnected) void flushQueue(true);
+    if (res.isConnected && currentUser()) void flushQueue(true);
   });
   setInterval(() => {
     if (loadQueue().length) void flushQueue();
   }, 60_000);
-  void flushQueue();
+  if (currentUser()) void flushQueue();
 }
