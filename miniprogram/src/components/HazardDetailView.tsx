@@ -13,6 +13,12 @@ import { PhotoRow } from './Photo';
 import { Timeline } from './Timeline';
 import { useData } from '../hooks/useData';
 
+class MissingPhoto extends Error {
+  constructor() {
+    super('提交整改需要至少一张整改后的照片');
+  }
+}
+
 /** Which actions this user may take on a hazard in its current state (the server decides again). */
 export function allowedActions(h: HazardDetail, userId: string, office: boolean): HazardAction[] {
   const mine = h.responsibleUser?.id === userId;
@@ -96,7 +102,7 @@ export function HazardDetailView(props: { id: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      if (a === 'submit' && photos.length === 0) throw new Error('提交整改需要至少一张整改后的照片');
+      if (a === 'submit' && photos.length === 0) throw new MissingPhoto();
       const mediaIds: string[] = [];
       for (const p of photos) mediaIds.push(await uploadPhoto(p));
       await hazardsApi(api()).act(props.id, {
@@ -111,7 +117,8 @@ export function HazardDetailView(props: { id: string }) {
       void Taro.showToast({ title: '已提交', icon: 'success' });
       await hazard.reload();
     } catch (e) {
-      setError(e instanceof Error && !('status' in e) ? e.message : errorText(e));
+      // Only our own check's Chinese text is shown as is; anything else (e.g. an English TypeError) is not.
+      setError(e instanceof MissingPhoto ? e.message : errorText(e));
     } finally {
       setBusy(false);
     }
