@@ -16,6 +16,7 @@ export default function Shelters() {
   const [locError, setLocError] = useState<string>();
   // The position is asked for here, where it is needed to find the nearest shelters.
   const shelters = useData<NearestShelters>(async () => {
+    setLocError(undefined); // a retry after granting the permission must not keep the old warning
     let p: Place;
     try {
       p = await locate();
