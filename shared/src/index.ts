@@ -1,3 +1,4 @@
+import './locale';
 export { z } from 'zod';
 export * from './errors';
 export * from './roles';

@@ -52,6 +52,19 @@ const TABLE: [string, ChatCommand | Record<string, unknown>][] = [
   // never an acknowledgement
   ['没收到', none],
   ['还没收到', none],
+  // a question emoji asks rather than confirms
+  ['收到❓', none],
+  ['收到[疑问]', none],
+  ['签到了❓', none],
+  ['收到🤔', none],
+  // plans are not people moved
+  ['预计转移12人', none],
+  ['建议转移12人', none],
+  ['还要转移5人', none],
+  // a lone question mark or a bare word is chatter, not a request for the menu
+  ['?', none],
+  ['？', none],
+  ['说明', none],
   ['未收到', none],
   ['收不到', none],
   ['没有收到', none],
@@ -140,7 +153,6 @@ const TABLE: [string, ChatCommand | Record<string, unknown>][] = [
   ['帮助', help],
   ['help', help],
   ['HELP', help],
-  ['？', help],
   ['菜单', help],
   ['@应急小助手\u2005帮助', help],
   // nearest shelter

@@ -26,6 +26,7 @@ const NONE: ChatCommand = { intent: 'none' };
 // Emoji and their joiners/modifiers; WeChat's own emoticons arrive as short bracket codes like [强].
 const EMOJI = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu;
 const WECHAT_EMOTICON = /\[[\p{Script=Han}A-Za-z]{1,4}\]/gu;
+const QUESTION_EMOJI = /[\u2753\u2754\u2049]|\u{1F914}|\[(?:疑问|问号|疑惑)\]/gu;
 // WeChat's quote-reply puts the quoted message above a dashed line; the answer is below it.
 const QUOTE_SEPARATOR = /\n\s*(?:-\s*){5,}\n/;
 const LEADING_MENTIONS = /^(?:@[^\s@]+(?:\s+|$))+/u;
@@ -38,6 +39,8 @@ export function normalizeChatText(raw: string): string {
   let text = raw.normalize('NFKC');
   const quoted = text.split(QUOTE_SEPARATOR);
   text = quoted[quoted.length - 1]!;
+  // Question emoji and WeChat's [疑问] are question marks: "收到❓" asks, it does not confirm.
+  text = text.replace(QUESTION_EMOJI, '?');
   text = text.replace(EMOJI, ' ').replace(WECHAT_EMOTICON, ' ');
   text = text.replace(/[\t\r\n\u3000]+/g, ' ').trim();
   text = text.replace(LEADING_MENTIONS, '').replace(TRAILING_MENTIONS, '');
@@ -96,22 +99,10 @@ const QUERY = /^(?:查询?|查一下|查看|查下)\s*(?:隐患)?\s*(?:编号|�
 
 const TRANSFER =
   /^(?:.{0,12}?)(?:已经?|已安全|已全部|共|累计|共计)?(?:安全)?转移(?:了)?(?:群众|人员|村民|居民|受威胁群众|受灾群众)?(?:共|共计)?\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*(?:人|名|位|个人|口)/u;
-const TRANSFER_NOT_DONE = /(需|需要|待|应|要|请|准备|计划|拟|将)转移/u;
+// Plans and intentions are not people moved: 预计转移12人, 建议转移, 正在转移, 还要转移12人.
+const TRANSFER_NOT_DONE = /(需|需要|待|应|要|请|准备|计划|拟|将|预计|建议|正在|打算|还要|可能|尚需|仍需)转移/u;
 
-const HELP = new Set([
-  '帮助',
-  'help',
-  '/help',
-  '?',
-  '菜单',
-  '指令',
-  '命令',
-  '功能',
-  '使用说明',
-  '说明',
-  '怎么用',
-  '帮助菜单',
-]);
+const HELP = new Set(['帮助', 'help', '/help', '菜单', '使用说明', '怎么用', '帮助菜单']);
 const SHELTER =
   /^(?:请问)?(?:离我)?(?:最近|附近)的?(?:应急)?(?:避难场所|避难所|避难点|安置点|避险点)(?:在哪里?|在哪儿|在哪|是哪里?|有哪些)?$/u;
 const BIND = /^绑定\s*[:：]?\s*(\d{6})$/u;

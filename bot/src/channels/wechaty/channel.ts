@@ -7,6 +7,9 @@ import type { Channel, ChannelTarget, OutgoingMessage } from '../channel';
  * room id), talkers are users through their bound contact ids. Replies to a line go straight back
  * to the room, @mentioning the sender; everything else comes from the outbox (see outbox-worker.ts).
  */
+/** Messages older than this when they reach the bot are history, not commands. */
+const MAX_AGE_SECONDS = 180;
+
 export class WechatyChannel implements Channel<Message> {
   readonly name = 'wechaty' as const;
 
@@ -24,8 +27,15 @@ export class WechatyChannel implements Channel<Message> {
     return this;
   }
 
+  /** Ids of recent messages, so a puppet's re-delivery after a reconnect is not acted on twice. */
+  private readonly seen = new Set<string>();
+
   async receive(msg: Message): Promise<void> {
     if (msg.self()) return; // the bot sees its own sends
+    // Old lines replayed after a reconnect must not confirm a newer warning or count people twice.
+    if (msg.age() > MAX_AGE_SECONDS || this.seen.has(msg.id)) return;
+    this.seen.add(msg.id);
+    if (this.seen.size > 5000) this.seen.delete(this.seen.values().next().value!);
     const input = await this.toInput(msg);
     if (!input) return;
     const replies = await this.engine.handle(input);

@@ -42,18 +42,33 @@ export class OutboxWorker {
     });
     const items = answer.deliveries ?? [];
     for (const d of items) {
+      let result: { ok: true } | { ok: false; error: string };
       try {
         await this.opts.channel.send(
           { id: d.address, isGroup: d.kind === 'group' },
           { text: d.text, mentions: d.mentions ?? [] },
         );
-        await this.opts.client.post(`/api/outbox/${d.id}/result`, { ok: true });
+        result = { ok: true };
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        await this.opts.client.post(`/api/outbox/${d.id}/result`, { ok: false, error }).catch(this.opts.onError);
+        result = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
+      // A message that went out is reported as sent, never as failed (that would send it again);
+      // the report itself is retried a few times before the lease decides.
+      await this.report(d.id, result);
     }
     return items.length;
+  }
+
+  private async report(id: string, result: { ok: boolean; error?: string }): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.opts.client.post(`/api/outbox/${id}/result`, result);
+        return;
+      } catch (e) {
+        if (attempt >= 2) return this.opts.onError?.(e);
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
   }
 
   start(): this {
