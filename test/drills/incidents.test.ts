@@ -92,6 +92,14 @@ describe('an incident not passed on upward within one hour', () => {
     expect(await DeliveryModel.countDocuments({ 'source.kind': 'incident' })).toBe(2);
   });
 
+  it('finishes a run stopped after enqueuing but before flagging, sending nothing twice', async () => {
+    // The escalation is enqueued before the flag is set, so a crash in between leaves it unflagged.
+    await IncidentModel.updateOne({ _id: lateId }, { $set: { late: false } });
+    expect(await escalateLateIncidents(srv.services)).toBe(1);
+    expect((await incidentsApi(office).get(lateId)).late).toBe(true);
+    expect(await DeliveryModel.countDocuments({ 'source.kind': 'incident' })).toBe(2);
+  });
+
   it('stays late when passed on afterwards, and can be passed on only once', async () => {
     const i = await incidentsApi(office).reportUp(lateId, { to: '县应急管理局', method: 'system' });
     expect(i).toMatchObject({ withinLimit: false, late: true });

@@ -150,11 +150,6 @@ export async function escalateLateIncidents(services: AppServices): Promise<numb
   let escalated = 0;
   for (const i of overdue) {
     if (!isLate(i.dueAt, null, now)) continue;
-    const res = await IncidentModel.updateOne(
-      { _id: i._id, status: 'pending', late: false },
-      { $set: { late: true, escalatedAt: now } },
-    );
-    if (!res.modifiedCount) continue; // passed on, or flagged by another run, in between
     const limit = Math.round((i.dueAt.getTime() - i.occurredAt.getTime()) / 60_000);
     const text = lateText(i, limit);
     const messages: OutboundMessage[] = [];
@@ -177,8 +172,14 @@ export async function escalateLateIncidents(services: AppServices): Promise<numb
           idempotencyKey: `incident:${i._id}:late:${u._id}`,
         });
     }
+    // Enqueue first, flag after: a crash in between means a rerun, which the idempotency keys make
+    // harmless; the other way round it would lose the escalation for good.
     await enqueue(services.clock, messages);
-    escalated++;
+    const res = await IncidentModel.updateOne(
+      { _id: i._id, status: 'pending', late: false },
+      { $set: { late: true, escalatedAt: now } },
+    );
+    if (res.modifiedCount) escalated++; // else passed on, or flagged by another run, in between
   }
   return escalated;
 }
