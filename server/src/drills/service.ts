@@ -95,12 +95,20 @@ export function drillCallText(d: Pick<DrillDoc, 'title' | 'unannounced' | 'messa
 }
 
 /**
- * Start: the drill is claimed atomically (planned → running, so two clicks start it once), then
- * the call goes to every participant through the outbox: a WeCom app message to each one with a
- * WeCom account, and a message in each participant's grid room (Wechaty) that @mentions them.
+ * Start: the call goes to every participant through the outbox (a WeCom app message to each one
+ * with a WeCom account, and a message in each participant's grid room (Wechaty) that @mentions
+ * them), then the drill is claimed atomically (planned → running, so two clicks start it once).
+ * Enqueue first: if it fails the drill stays planned and /start can be retried; the idempotency
+ * keys make a second enqueue (a retry, or a concurrent click) send nothing twice.
  */
 export async function startDrill(services: AppServices, caller: Caller, id: string): Promise<DrillDoc> {
   const now = services.clock.now();
+  const planned = await DrillModel.findOne({ _id: id, town: caller.town, status: 'planned' }).lean();
+  if (!planned) {
+    await getDrill(caller, id);
+    throw new AppError('DRILL_ALREADY_STARTED');
+  }
+  await enqueue(services.clock, await drillCall(caller, planned));
   const drill = await DrillModel.findOneAndUpdate(
     { _id: id, town: caller.town, status: 'planned' },
     { $set: { status: 'running', startedAt: now } },
@@ -110,6 +118,14 @@ export async function startDrill(services: AppServices, caller: Caller, id: stri
     await getDrill(caller, id);
     throw new AppError('DRILL_ALREADY_STARTED');
   }
+  return drill;
+}
+
+/** The call of a drill: one message per participant with WeCom, one per grid room. */
+async function drillCall(
+  caller: Caller,
+  drill: Pick<DrillDoc, '_id' | 'participants' | 'title' | 'unannounced' | 'message' | 'assemblyPoint'>,
+): Promise<OutboundMessage[]> {
   const users = await UserModel.find({ _id: { $in: drill.participants }, town: caller.town })
     .select('wecomUserId wechatyContactIds grids')
     .lean();
@@ -144,8 +160,7 @@ export async function startDrill(services: AppServices, caller: Caller, id: stri
       idempotencyKey: `drill:${drill._id}:call:group:${room._id}`,
     });
   }
-  await enqueue(services.clock, messages);
-  return drill;
+  return messages;
 }
 
 export async function endDrill(services: AppServices, caller: Caller, id: string): Promise<DrillDoc> {
