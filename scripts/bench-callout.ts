@@ -237,28 +237,6 @@ async function main() {
     await load(ACKS, CONCURRENCY, async (i) => void (await post(`${bareUrl}?n=${i}`, '', {}))),
   );
 
-  if (hasCallback) {
-    const before = (await CalloutModel.findById(created.id).lean())!.summary.acked;
-    const started = performance.now();
-    const r = await load(ACKS, CONCURRENCY, async (i) => {
-      const status = await post(cbBodies[i]!.url, cbBodies[i]!.body, { 'content-type': 'text/xml' });
-      if (status !== 200) throw new Error(`callback answered ${status}`);
-    });
-    row('WeCom callback (encrypted card click), answer', r);
-    for (;;) {
-      const acked = (await CalloutModel.findById(created.id).lean())!.summary.acked;
-      if (acked - before >= ACKS || performance.now() - started > 600_000) {
-        const secs = (performance.now() - started) / 1000;
-        log(
-          `${'  … acknowledgements counted'.padEnd(46)} ${((acked - before) / secs).toFixed(0).padStart(6)} /s   (${acked - before} in ${secs.toFixed(1)} s, processed after the answer)`,
-        );
-        break;
-      }
-      await new Promise((res2) => setTimeout(res2, 100));
-    }
-  } else {
-    log('(server/src/chat/wecom-callback.ts is not there: the WeCom callback is not measured)');
-  }
   const apiUsers = users.slice(ACKS, ACKS * 2);
   const tokens = apiUsers.map((u) => signToken(services, { id: String(u._id), town: String(town._id), role: 'grid' }));
   row(
@@ -271,6 +249,28 @@ async function main() {
       if (status !== 200) throw new Error(`ack answered ${status}`);
     }),
   );
+  if (hasCallback) {
+    const before = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+    const started = performance.now();
+    const r = await load(ACKS, CONCURRENCY, async (i) => {
+      const status = await post(cbBodies[i]!.url, cbBodies[i]!.body, { 'content-type': 'text/xml' });
+      if (status !== 200) throw new Error(`callback answered ${status}`);
+    });
+    row('WeCom callback (encrypted card click), answer', r);
+    for (;;) {
+      const acked = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+      if (acked - before >= ACKS || performance.now() - started > 300_000) {
+        const secs = (performance.now() - started) / 1000;
+        log(
+          `${'  … acknowledgements counted'.padEnd(46)} ${((acked - before) / secs).toFixed(0).padStart(6)} /s   (${acked - before} in ${secs.toFixed(1)} s, processed after the answer)`,
+        );
+        break;
+      }
+      await new Promise((res2) => setTimeout(res2, 100));
+    }
+  } else {
+    log('(server/src/chat/wecom-callback.ts is not there: the WeCom callback is not measured)');
+  }
   const final = (await CalloutModel.findById(created.id).lean())!.summary;
   log(`summary: ${final.acked} of ${final.total} acknowledged`);
   log(
