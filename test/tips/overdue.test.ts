@@ -101,6 +101,23 @@ describe('the overdue scheduler', () => {
     expect(await reminders(hazardId)).toHaveLength(2);
   });
 
+  it('does not remind while the rectification awaits re-inspection', async () => {
+    const grid = String((await UserModel.findOne({ username: 'grid.sq-01' }))!._id);
+    const h = await hazardsApi(office).create({
+      description: '墙体开裂',
+      category: 'construction',
+      location: PLACES.sq01,
+    });
+    await hazardsApi(office).act(h.id, { action: 'assign', responsibleUserId: grid });
+    const { id: after } = await upload(office, await photo({ gps: false }));
+    await hazardsApi(office).act(h.id, { action: 'start' });
+    await hazardsApi(office).act(h.id, { action: 'submit', mediaIds: [after] });
+    clock.advance(40 * DAY);
+    await runOverdueCheck(srv.services);
+    expect(await reminders(h.id)).toEqual([]);
+    expect((await hazardsApi(office).get(h.id)).status).toBe('awaiting_reinspection');
+  });
+
   it('reminds the village’s cadres when nobody has been assigned yet', async () => {
     const h = await hazardsApi(office).create({
       description: '山体滑坡迹象',

@@ -65,7 +65,12 @@ export async function runOverdueCheck(services: AppServices): Promise<{ marked: 
   };
   let marked = 0;
   let escalated = 0;
-  const due = await HazardModel.find({ status: { $ne: 'closed' }, deadline: { $lt: now }, overdueStep: { $lt: 2 } })
+  // Not those awaiting re-inspection: the rectification is in, the wait is on the office.
+  const due = await HazardModel.find({
+    status: { $nin: ['closed', 'awaiting_reinspection'] },
+    deadline: { $lt: now },
+    overdueStep: { $lt: 2 },
+  })
     .limit(500)
     .lean();
   for (const h of due) {
