@@ -2,6 +2,7 @@ import { hazardsApi, type ApiClient } from '@yingji/shared';
 import { ManualClock } from '../../server/src/core/clock';
 import { hazardsModule } from '../../server/src/hazards/routes';
 import { runOverdueCheck } from '../../server/src/hazards/overdue';
+import { HazardModel } from '../../server/src/hazards/hazard.model';
 import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { seedDemo } from '../../server/src/people/seed';
 import { UserModel } from '../../server/src/people/user.model';
@@ -128,5 +129,30 @@ describe('the overdue scheduler', () => {
     await runOverdueCheck(srv.services);
     const sent = await reminders(h.id);
     expect(sent.map((d) => d.recipient?.address)).toEqual(['cadre-sh']);
+  });
+
+  it('reaches a new overdue hazard behind more than a batch of hazards waiting at step 1', async () => {
+    const template = (await HazardModel.findOne({ status: { $ne: 'closed' } }).lean())!;
+    const { _id: _omit, ...rest } = template;
+    await HazardModel.insertMany(
+      Array.from({ length: 520 }, (_, n) => ({
+        ...rest,
+        code: `WAIT-${n}`,
+        status: 'assigned',
+        overdue: true,
+        overdueStep: 1,
+        // An hour overdue when the check runs: not yet due for step 2.
+        deadline: new Date(clock.now().getTime() + 30 * DAY + 1000 - HOUR),
+        history: [],
+      })),
+    );
+    const h = await hazardsApi(office).create({
+      description: '护栏缺失',
+      category: 'landslide',
+      location: PLACES.sq01,
+    });
+    clock.advance(30 * DAY + 1000);
+    expect(await runOverdueCheck(srv.services)).toMatchObject({ marked: 1 });
+    expect((await hazardsApi(office).get(h.id)).overdue).toBe(true);
   });
 });

@@ -66,14 +66,26 @@ export async function runOverdueCheck(services: AppServices): Promise<{ marked: 
   let marked = 0;
   let escalated = 0;
   // Not those awaiting re-inspection: the rectification is in, the wait is on the office.
-  const due = await HazardModel.find({
-    status: { $nin: ['closed', 'awaiting_reinspection'] },
+  const filter = {
+    status: { $nin: ['closed', 'awaiting_reinspection'] as Hazard['status'][] },
     deadline: { $lt: now },
     overdueStep: { $lt: 2 },
-  })
-    .limit(500)
-    .lean();
-  for (const h of due) {
+  };
+  // Page through all of them (by _id): hazards waiting at step 1 must not fill a batch and starve new ones.
+  const PAGE = 500;
+  const pages = async function* () {
+    let after: Types.ObjectId | undefined;
+    for (;;) {
+      const page = await HazardModel.find(after ? { ...filter, _id: { $gt: after } } : filter)
+        .sort({ _id: 1 })
+        .limit(PAGE)
+        .lean();
+      yield* page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!._id;
+    }
+  };
+  for await (const h of pages()) {
     const step: 1 | 2 = (h.overdueStep ?? 0) < 1 ? 1 : 2;
     if (step === 2) {
       const hours = (await cfgOf(h.town)).hazards.escalateAfterHours;
