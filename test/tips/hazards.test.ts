@@ -255,6 +255,11 @@ describe('the hazard list', () => {
       expect(await apiError(api('resident.demo').stats())).toMatchObject({ status: 403 });
     });
 
+    it('keeps the whole-town stats to the office', async () => {
+      for (const username of ['grid.sq-01', 'cadre.sq'])
+        expect(await apiError(api(username).stats())).toMatchObject({ status: 403 });
+    });
+
     it('filters by status, level, category, village and overdue', async () => {
       const office = api('office');
       const check = async (

@@ -7,6 +7,7 @@ import {
   HazardMediaBody,
   HazardOut,
   HazardStats,
+  OFFICE_ROLES,
   ObjectIdString,
   STAFF_ROLES,
 } from '@yingji/shared';
@@ -39,7 +40,8 @@ export const hazardsModule: Module = {
         path: '/api/hazards/stats',
         summary: '隐患统计：按等级、类别、村的在办数，重大隐患动态清零，本月按期/逾期销号',
         tags: ['hazards'],
-        auth: STAFF_ROLES,
+        // Whole-town figures by village: the office's (the mini-program's stats page is office-only).
+        auth: OFFICE_ROLES,
         response: HazardStats,
       },
       ({ services, caller }) => hazardStats(services, caller),
