@@ -41,6 +41,7 @@ const CORE_ERRORS = {
   WECHAT_RATE_LIMITED: { status: 429, message: '微信登录太频繁，请稍后再试' },
   WECHAT_USER_BLOCKED: { status: 403, message: '该微信账号存在风险，暂不能登录' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
+  WECHAT_TOWN_MISMATCH: { status: 409, message: '该微信账号已在其他乡镇登记，请联系镇应急办' },
   TOWN_NOT_FOUND: { status: 404, message: '找不到该乡镇' },
   USER_NOT_FOUND: { status: 404, message: '找不到该用户' },
   USERNAME_TAKEN: { status: 409, message: '用户名已被使用' },

@@ -1,5 +1,6 @@
 import { ApiClient, ApiError } from '@yingji/shared';
 import { seedDemo } from '../../server/src/people/seed';
+import { TownModel } from '../../server/src/people/town.model';
 import { UserModel } from '../../server/src/people/user.model';
 import { WechatSessionModel } from '../../server/src/auth/wechat-session.model';
 import { useTestDatabase } from '../support/db';
@@ -101,6 +102,21 @@ describe('mini-program login through WeChat jscode2session', () => {
     expect(session?.sessionKey).toBe('sk-openid-bob-code-3');
     expect(JSON.stringify(login)).not.toContain('sk-openid-bob');
     expect(JSON.stringify(await client.me())).not.toContain('sk-openid-bob');
+  });
+
+  it('refuses a WeChat account registered in another town, issuing no token', async () => {
+    await TownModel.create({ code: 'QT', name: '其他镇' });
+    wechat.codes.set('code-4', 'openid-carol');
+    const home = await new ApiClient({ baseUrl: srv.base }).loginWechat({ code: 'code-4', town: 'SZ' });
+    wechat.codes.set('code-5', 'openid-carol');
+    const err = await apiError(new ApiClient({ baseUrl: srv.base }).loginWechat({ code: 'code-5', town: 'QT' }));
+    expect(err).toMatchObject({
+      status: 409,
+      code: 'WECHAT_TOWN_MISMATCH',
+      message: '该微信账号已在其他乡镇登记，请联系镇应急办',
+    });
+    const users = await UserModel.find({ wechatOpenId: 'openid-carol' }).lean();
+    expect(users.map((u) => String(u._id))).toEqual([home.user.id]);
   });
 
   it('answers a bad code (40029) with 400 and creates nobody', async () => {

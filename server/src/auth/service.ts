@@ -84,6 +84,8 @@ export async function loginWithWechat(
       { upsert: true, returnDocument: 'after' },
     );
   }
+  // The username wx_<openid> is global: one registered in another town must not log in here.
+  if (String(user!.town) !== String(town._id)) throw new AppError('WECHAT_TOWN_MISMATCH');
   if (!user!.active) throw new AppError('ACCOUNT_DISABLED');
   await WechatSessionModel.updateOne(
     { user: user!._id },
