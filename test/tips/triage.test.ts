@@ -1,5 +1,6 @@
 import { hazardsApi, rewardsApi, tipsApi, type ApiClient } from '@yingji/shared';
 import { ManualClock } from '../../server/src/core/clock';
+import { CodeCounterModel, HazardModel } from '../../server/src/hazards/hazard.model';
 import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { createUser } from '../../server/src/people/service';
 import { seedDemo } from '../../server/src/people/seed';
@@ -151,5 +152,20 @@ describe('triage of the reservoir', () => {
     const grid = await srv.login('grid.sq-01', 'Grid@2024');
     expect(await apiError(tipsApi(grid).queue())).toMatchObject({ status: 403 });
     expect(await apiError(tipsApi(alice).triage(second, { decision: 'accept' }))).toMatchObject({ status: 403 });
+  });
+
+  it('puts a tip back in the queue, without the triage record, when the hazard cannot be created', async () => {
+    const { id } = await tipsApi(carol).create({ ...gasLeak, location: PLACES.xj02 });
+    // Take the next hazard code, so creating the hazard fails on the unique index.
+    const town = (await TownModel.findOne({ code: 'SZ' }).lean())!;
+    const counter = await CodeCounterModel.findById(`hazard:${String(town._id)}:2024`).lean();
+    const next = `SZ-2024-${String((counter?.seq ?? 0) + 1).padStart(4, '0')}`;
+    const { insertedId } = await HazardModel.collection.insertOne({ town: town._id, code: next });
+    await expect(tipsApi(office).triage(id, { decision: 'accept' })).rejects.toThrow();
+    const tip = await TipModel.findById(id).lean();
+    expect(tip).toMatchObject({ status: 'submitted' });
+    expect(tip?.triage).toBeUndefined();
+    await HazardModel.collection.deleteOne({ _id: insertedId });
+    await expect(tipsApi(office).triage(id, { decision: 'accept' })).resolves.toMatchObject({ status: 'accepted' });
   });
 });

@@ -313,7 +313,10 @@ export async function triageTip(
       });
     } catch (e) {
       // Put the tip back in the queue: the office can try again.
-      await TipModel.updateOne({ _id: tip._id, status: 'accepted' }, { $set: { status: 'submitted' } });
+      await TipModel.updateOne(
+        { _id: tip._id, status: 'accepted' },
+        { $set: { status: 'submitted' }, $unset: { triage: '' } },
+      );
       throw e;
     }
     await TipModel.updateOne({ _id: tip._id }, { $set: { hazard: hazard._id } });
