@@ -19,18 +19,33 @@ export function haversineM(a: Point, b: Point): number {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** Ray casting with longitude as x and latitude as y; an area needs at least three points. */
+/**
+ * Ray casting with longitude as x and latitude as y; an area needs at least three points. A point
+ * on the boundary counts as inside (a place on the line between two grids belongs to one of them).
+ */
 export function pointInPolygon(p: Point, polygon: readonly Point[]): boolean {
   if (polygon.length < 3) return false;
   let inside = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const a = polygon[i]!;
     const b = polygon[j]!;
+    if (onSegment(p, a, b)) return true;
     if (a.lat > p.lat !== b.lat > p.lat && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng) {
       inside = !inside;
     }
   }
   return inside;
+}
+
+function onSegment(p: Point, a: Point, b: Point): boolean {
+  const cross = (p.lat - a.lat) * (b.lng - a.lng) - (p.lng - a.lng) * (b.lat - a.lat);
+  if (Math.abs(cross) > 1e-12) return false;
+  return (
+    p.lat >= Math.min(a.lat, b.lat) - 1e-12 &&
+    p.lat <= Math.max(a.lat, b.lat) + 1e-12 &&
+    p.lng >= Math.min(a.lng, b.lng) - 1e-12 &&
+    p.lng <= Math.max(a.lng, b.lng) + 1e-12
+  );
 }
 
 /**
