@@ -13,6 +13,7 @@ export * from './schemas/hazards';
 export * from './schemas/rewards';
 export * from './schemas/outbox';
 export * from './schemas/callouts';
+export * from './schemas/board';
 export * from './schemas/chat';
 export * from './schemas/drills';
 export * from './schemas/shelters';

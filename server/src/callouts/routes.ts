@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import ExcelJS from 'exceljs';
 import {
   AppError,
+  BoardDeliveries,
   CalloutAckRequest,
   CalloutAckResponse,
   CalloutCapImport,
@@ -29,6 +30,7 @@ import {
 } from '@yingji/shared';
 import type { AppState } from '../core/context';
 import type { Module } from '../core/module';
+import { calloutDeliveries } from './board';
 import { CalloutModel } from './callout.model';
 import { calloutToCap, capToCallout } from './cap';
 import { confirmContact, createResident, listContacts, listResidents } from './one-to-one';
@@ -75,6 +77,7 @@ export const calloutsModule: Module = {
         summary: '发布预警并叫应',
         tags,
         auth: OFFICE_ROLES,
+        idempotent: true,
         body: CalloutCreate,
         status: 201,
         response: CalloutCreated,
@@ -188,6 +191,18 @@ export const calloutsModule: Module = {
         params: CalloutIdParam,
       },
       ({ caller, params }) => closeCallout(caller, params.id),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/callouts/:id/deliveries',
+        summary: '叫应看板：每个人的真实送达情况（未能送达的在前）',
+        tags,
+        auth: OFFICE_ROLES,
+        params: CalloutIdParam,
+        response: BoardDeliveries,
+      },
+      ({ caller, params }) => calloutDeliveries(caller, params.id),
     );
     api.route(
       {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  BoardDeliveries,
   CheckinResult,
   DrillCheckin,
   DrillCheckinLatest,
@@ -10,6 +11,7 @@ import {
   ObjectIdString,
   STAFF_ROLES,
 } from '@yingji/shared';
+import { drillDeliveries } from '../callouts/board';
 import type { Module } from '../core/module';
 import { drillReportWorkbook } from './export';
 import { DrillModel } from './model';
@@ -38,6 +40,7 @@ export const drillsModule: Module = {
         summary: '创建演练',
         tags,
         auth: OFFICE_ROLES,
+        idempotent: true,
         body: DrillCreate,
         status: 201,
         response: DrillOut,
@@ -146,6 +149,19 @@ export const drillsModule: Module = {
         response: DrillReport,
       },
       ({ caller, params }) => drillReport(caller, params.id),
+    );
+
+    api.route(
+      {
+        method: 'get',
+        path: '/api/drills/:id/deliveries',
+        summary: '签到看板：每个人的真实送达情况（未能送达的在前）',
+        tags,
+        auth: OFFICE_ROLES,
+        params: IdParams,
+        response: BoardDeliveries,
+      },
+      ({ caller, params }) => drillDeliveries(caller, params.id),
     );
 
     api.route(

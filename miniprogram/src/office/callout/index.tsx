@@ -1,32 +1,67 @@
 import { useState } from 'react';
-import { useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { OFFICE_ROLES, calloutsApi } from '@yingji/shared';
+import { OFFICE_ROLES, boardApi, calloutsApi, outboxApi } from '@yingji/shared';
+import { DeliveryCounts, PersonRow } from '../../components/BoardRows';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
-import { CHANNEL_LABELS, STEP_LABELS } from '../../services/callouts';
 import { downloadExport } from '../../services/media';
 import { LEVELS, formatTime } from '../../text';
 
 /**
- * The live acknowledgement board: counts, who has not answered and the escalation step each has
- * reached, who answered when and how. Polled every 3 seconds, so it fills in without a reload.
+ * The live acknowledgement board: counts, and for each person what really happened to the message
+ * (not reached, failed and why, waiting, sent, confirmed when, how and at which step), the people
+ * nobody reached at the top. Polled every 3 seconds, so it fills in without a reload.
  */
 export default function CalloutBoard() {
   const { params } = useRouter();
   const id = params.id ?? '';
-  const board = useData(() => calloutsApi(api()).get(id), { pollMs: 3000 });
+  const board = useData(
+    async () => {
+      const [b, d] = await Promise.all([calloutsApi(api()).get(id), boardApi(api()).callout(id)]);
+      return { b, d };
+    },
+    { pollMs: 3000 },
+  );
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+
+  const retry = async (deliveryId: string) => {
+    setError(undefined);
+    try {
+      await outboxApi(api()).retry(deliveryId);
+      setNotice('已重新发送，请稍候查看结果');
+      await board.reload();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const close = async () => {
+    setError(undefined);
+    const { confirm } = await Taro.showModal({
+      title: '结束这条预警？',
+      content: '结束后不再提醒和升级，未确认的人也不再追呼。',
+    });
+    if (!confirm) return;
+    try {
+      await calloutsApi(api()).close(id);
+      setNotice('预警已结束');
+      await board.reload();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
   return (
     <Page title="叫应看板" roles={OFFICE_ROLES} wide>
       <Loadable {...board} onRetry={board.reload}>
-        {(b) => {
+        {({ b, d }) => {
           const lv = LEVELS[b.level] ?? LEVELS.blue;
-          const pending = b.recipients.filter((r) => r.state !== 'acked');
-          const acked = b.recipients.filter((r) => r.state === 'acked');
+          const pending = d.items.filter((r) => r.state !== 'confirmed');
+          const acked = d.items.filter((r) => r.state === 'confirmed');
           const pct = b.summary.total ? Math.round((100 * b.summary.acked) / b.summary.total) : 0;
           return (
             <View id="callout-board">
@@ -37,10 +72,10 @@ export default function CalloutBoard() {
                   {b.exercise ? '（演练）' : ''}
                 </Text>
               </View>
-              <Text className="hint">
+              <Text className="hint" id="callout-status">
                 发布 {formatTime(b.issuedAt)} · 确认时限 {formatTime(b.ackDeadline)}
                 {b.status === 'closed' ? ' · 已结束' : ''}
-                {b.nextStepAt ? ` · 下一次升级 ${formatTime(b.nextStepAt)}` : ''}
+                {b.status !== 'closed' && b.nextStepAt ? ` · 下一次升级 ${formatTime(b.nextStepAt)}` : ''}
               </Text>
               <View className="counts" style={{ marginTop: '16px' }}>
                 <View className="count">
@@ -71,6 +106,7 @@ export default function CalloutBoard() {
               <View className="progress">
                 <View className="progress-fill" style={{ width: `${pct}%` }} />
               </View>
+              <DeliveryCounts counts={d.counts} />
               {b.oneToOne.total || b.stages.atPost || b.stages.transferDone ? (
                 <Text className="hint">
                   一对一：已联系 {b.oneToOne.contacted}、已转移 {b.oneToOne.transferred} / 共 {b.oneToOne.total} 人 ·
@@ -78,28 +114,18 @@ export default function CalloutBoard() {
                 </Text>
               ) : null}
               <View className="side-by-side">
-                <View className="side card">
+                <View className="side card" id="pending-list">
                   <Text className="card-title">未确认（{pending.length}）</Text>
                   {pending.length === 0 ? <Text className="ok-text">全部已确认</Text> : null}
                   {pending.map((r) => (
-                    <View key={r.userId} className="list-row pending-row">
-                      <Text>{r.name}</Text>
-                      <Text className={r.state === 'escalated' ? 'tag tag-red' : 'tag tag-orange'}>
-                        {STEP_LABELS[r.step] ?? r.step}
-                      </Text>
-                    </View>
+                    <PersonRow key={r.userId} d={r} className="pending-row" onRetry={retry} />
                   ))}
                 </View>
                 <View className="side card" id="acked-list">
                   <Text className="card-title">已确认（{acked.length}）</Text>
                   {acked.length === 0 ? <Text className="muted">还没有人确认</Text> : null}
                   {acked.map((r) => (
-                    <View key={r.userId} className="list-row acked-row">
-                      <Text>{r.name}</Text>
-                      <Text className="tag tag-green">
-                        {formatTime(r.ackAt)} {r.channel ? (CHANNEL_LABELS[r.channel] ?? r.channel) : ''}
-                      </Text>
-                    </View>
+                    <PersonRow key={r.userId} d={r} className="acked-row" />
                   ))}
                 </View>
               </View>
@@ -114,7 +140,21 @@ export default function CalloutBoard() {
                 >
                   导出未确认人员电话名单
                 </Button>
+                <Button
+                  size="large"
+                  onClick={() =>
+                    downloadExport(`/api/callouts/${id}/cap.xml`, `预警-${id}.xml`).catch((e) => setError(errorText(e)))
+                  }
+                >
+                  导出 CAP 预警文件
+                </Button>
+                {b.status !== 'closed' ? (
+                  <Button size="large" type="danger" id="callout-close" onClick={close}>
+                    结束预警
+                  </Button>
+                ) : null}
               </View>
+              {notice ? <Text className="ok-text">{notice}</Text> : null}
               {error ? <Text className="error-text">{error}</Text> : null}
               <Text className="hint">每 3 秒自动刷新</Text>
             </View>

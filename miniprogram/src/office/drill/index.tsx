@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { OFFICE_ROLES, drillsApi } from '@yingji/shared';
+import { OFFICE_ROLES, boardApi, drillsApi, outboxApi } from '@yingji/shared';
+import { DeliveryCounts, PersonRow } from '../../components/BoardRows';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
@@ -20,14 +21,30 @@ function secs(s: number | null | undefined): string {
 export default function DrillBoard() {
   const { params } = useRouter();
   const id = params.id ?? '';
-  const report = useData(() => drillsApi(api()).report(id), { pollMs: 3000 });
+  const report = useData(
+    async () => {
+      const [r, d] = await Promise.all([drillsApi(api()).report(id), boardApi(api()).drill(id)]);
+      return { ...r, delivery: d };
+    },
+    { pollMs: 3000 },
+  );
   const [error, setError] = useState<string>();
+  const retry = async (deliveryId: string) => {
+    setError(undefined);
+    try {
+      await outboxApi(api()).retry(deliveryId);
+      await report.reload();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
   return (
     <Page title="签到看板" roles={OFFICE_ROLES} wide>
       <Loadable {...report} onRetry={report.reload}>
         {(r) => {
           const present = r.participants.filter((p) => p.checkedInAt);
-          const absent = r.participants.filter((p) => !p.checkedInAt);
+          // The absent with what really happened to their call: those nobody reached first.
+          const absent = r.delivery.items.filter((p) => p.state !== 'confirmed');
           const pct = r.summary.total ? Math.round((100 * r.summary.present) / r.summary.total) : 0;
           return (
             <View id="drill-board">
@@ -60,6 +77,7 @@ export default function DrillBoard() {
               <View className="progress">
                 <View className="progress-fill" style={{ width: `${pct}%` }} />
               </View>
+              <DeliveryCounts counts={r.delivery.counts} />
               <View className="side-by-side">
                 <View className="side card" id="drill-present-list">
                   <Text className="card-title">已签到（{present.length}）</Text>
@@ -75,13 +93,10 @@ export default function DrillBoard() {
                     </View>
                   ))}
                 </View>
-                <View className="side card">
+                <View className="side card" id="drill-absent-list">
                   <Text className="card-title">未签到（{absent.length}）</Text>
                   {absent.map((p) => (
-                    <View key={p.userId} className="list-row">
-                      <Text>{p.name}</Text>
-                      <Text className="muted">{p.villageName ?? ''}</Text>
-                    </View>
+                    <PersonRow key={p.userId} d={p} className="absent-row" onRetry={retry} />
                   ))}
                 </View>
               </View>
