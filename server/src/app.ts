@@ -7,6 +7,7 @@ import { errorMiddleware } from './core/errors';
 import type { Module } from './core/module';
 import { pingDatabase } from './db/connection';
 import { modules as defaultModules } from './modules';
+import { securityHeaders } from './web/security-headers';
 
 /**
  * Assemble the Koa app: request id and logger, the error middleware, body limits, health, the
@@ -31,6 +32,7 @@ export function createApp(services: AppServices, modules: Module[] = defaultModu
       );
     }
   });
+  app.use(securityHeaders(services));
   app.use(errorMiddleware());
 
   app.use(async (ctx, next) => {
@@ -60,6 +62,7 @@ export function createApp(services: AppServices, modules: Module[] = defaultModu
     ctx.body = api.openApiDocument();
   });
   app.use(api.router.routes());
-  app.use(api.router.allowedMethods({ throw: true }));
+  // Not thrown: the router then sets `Allow`; the error middleware shapes the 405/501 answer.
+  app.use(api.router.allowedMethods());
   return { app, api };
 }

@@ -25,6 +25,8 @@ const CORE_ERRORS = {
   FORBIDDEN: { status: 403, message: '没有权限进行该操作' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },
   METHOD_NOT_ALLOWED: { status: 405, message: '不支持该请求方式' },
+  NOT_IMPLEMENTED: { status: 501, message: '服务器不支持该请求方式' },
+  TEXT_EMPTY: { status: 400, message: '内容不能为空，也不能只有不可见字符' },
   CONFLICT: { status: 409, message: '数据已被修改，请刷新后重试' },
   PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容太大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容类型' },

@@ -19,10 +19,11 @@ export function errorMiddleware(): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
+      if (ctx.body === undefined) unhandledStatus(ctx);
     } catch (e) {
       const err = toAppError(e);
-      if (err.status >= 500) ctx.state.log?.error({ err: e }, 'request failed');
+      // A method no route implements is the client's doing (a scanner's TRACE), not a server fault.
+      if (err.status >= 500 && err.code !== 'NOT_IMPLEMENTED') ctx.state.log?.error({ err: e }, 'request failed');
       else ctx.state.log?.info({ code: err.code, status: err.status }, 'request refused');
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.details !== undefined) body.error.details = err.details;
@@ -31,6 +32,19 @@ export function errorMiddleware(): Koa.Middleware<AppState> {
       if (err.retryAfter) ctx.set('Retry-After', String(Math.ceil(err.retryAfter)));
     }
   };
+}
+
+/**
+ * An answer no handler gave a body: 404 (no route), or the router's 405/501 for a method the path
+ * or the server does not have. A known path answers 405 with its `Allow` (also for an unknown
+ * method such as TRACE or QUERY); an unknown path with an unknown method answers 501.
+ */
+function unhandledStatus(ctx: Koa.ParameterizedContext<AppState>) {
+  if (ctx.status === 404) throw new AppError('NOT_FOUND');
+  if (ctx.status !== 405 && ctx.status !== 501) return;
+  if (ctx.response.get('Allow')) throw new AppError('METHOD_NOT_ALLOWED');
+  ctx.remove('Allow');
+  throw new AppError(ctx.status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_IMPLEMENTED');
 }
 
 export function toAppError(e: unknown): AppError {
@@ -48,6 +62,7 @@ export function toAppError(e: unknown): AppError {
   if (any?.code === 11000) return new AppError('CONFLICT');
   if (any?.name === 'CastError') return new AppError('VALIDATION_FAILED');
   if (status === 405) return new AppError('METHOD_NOT_ALLOWED');
+  if (status === 501) return new AppError('NOT_IMPLEMENTED');
   if (status && status >= 400 && status < 500) {
     const code = (Object.keys(ERRORS) as (keyof typeof ERRORS)[]).find((k) => ERRORS[k].status === status);
     return new AppError(code ?? 'VALIDATION_FAILED');
