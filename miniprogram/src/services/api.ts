@@ -62,10 +62,13 @@ export function setToken(token: string | undefined): void {
   else Taro.removeStorageSync(TOKEN_KEY);
 }
 
+const SESSION_ENDED = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID']);
+
 /** A Chinese message for any failure, for the error states and toasts. */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 401) return T.sessionExpired;
+    // Only a missing or stale login means the session ended; any other 401 (a wrong password) says why.
+    if (e.status === 401) return SESSION_ENDED.has(e.code) ? T.sessionExpired : e.message || T.sessionExpired;
     if (e.status === 403) return e.message || T.forbidden;
     if (e.status === 404 && e.code === 'HTTP_404') return T.notAvailable;
     return e.message || T.requestFailed;
