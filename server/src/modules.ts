@@ -1,4 +1,5 @@
 import type { Module } from './core/module';
+import { idempotencyModule } from './core/idempotency';
 import { authModule } from './auth/routes';
 import { metaModule } from './meta/routes';
 import { peopleModule } from './people/routes';
@@ -38,4 +39,5 @@ export const modules: Module[] = [
   scoresModule,
   warningsModule,
   webModule,
+  idempotencyModule,
 ];

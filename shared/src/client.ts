@@ -33,6 +33,50 @@ export const fetchTransport: Transport = async (req) => {
   return { status: res.status, body };
 };
 
+/** Per-request options: an `Idempotency-Key` for create routes (see ActionKeys). */
+export interface RequestOptions {
+  idempotencyKey?: string;
+}
+
+/** A fresh Idempotency-Key (a UUID where the runtime has one; the weapp has no crypto.randomUUID). */
+export function newIdempotencyKey(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${Date.now().toString(16)}-${hex(8)}-${hex(8)}-${hex(8)}`;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * One Idempotency-Key per user action, not per attempt: `keyFor(input)` answers the same key while
+ * the same input is sent again (a retry after a lost answer), a fresh one once the input changed or
+ * `done()` was called after a success. A repeat the server already handled then answers the first
+ * result instead of issuing a second warning, transfer or hazard.
+ */
+export class ActionKeys {
+  private current?: { input: string; key: string };
+
+  keyFor(input: unknown): string {
+    const json = stableJson(input);
+    if (!this.current || this.current.input !== json) this.current = { input: json, key: newIdempotencyKey() };
+    return this.current.key;
+  }
+
+  done(): void {
+    this.current = undefined;
+  }
+}
+
 /** An error answer from the API, carrying the stable code and the Chinese message. */
 export class ApiError extends Error {
   constructor(
@@ -68,7 +112,13 @@ export class ApiClient {
     return new ApiClient({ baseUrl: this.baseUrl, token, transport: this.transport });
   }
 
-  async request<T>(method: HttpRequest['method'], path: string, body?: unknown, query?: object): Promise<T> {
+  async request<T>(
+    method: HttpRequest['method'],
+    path: string,
+    body?: unknown,
+    query?: object,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     const qs = query
       ? Object.entries(query)
           .filter(([, v]) => v !== undefined && v !== null && v !== '')
@@ -77,6 +127,7 @@ export class ApiClient {
       : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     const res = await this.transport({
       method,
       url: `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`,
@@ -93,8 +144,12 @@ export class ApiClient {
   get<T>(path: string, query?: object): Promise<T> {
     return this.request<T>('GET', path, undefined, query);
   }
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, body ?? {});
+  post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
+    return this.request<T>('POST', path, body ?? {}, undefined, opts);
+  }
+  /** A POST to a create route with an Idempotency-Key: the one given (a retried action's), or a fresh one. */
+  create<T>(path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+    return this.post<T>(path, body, { idempotencyKey: opts.idempotencyKey ?? newIdempotencyKey() });
   }
 
   // --- auth and people ---

@@ -10,6 +10,7 @@ import { DRILL_ERRORS } from './errors/drills';
 import { SHELTER_ERRORS } from './errors/shelters';
 import { INCIDENT_ERRORS } from './errors/incidents';
 import { SCORE_ERRORS } from './errors/scores';
+import { IDEMPOTENCY_ERRORS } from './errors/idempotency';
 
 /**
  * The one catalogue of stable error codes, their HTTP status and the Chinese message a user sees.
@@ -67,6 +68,7 @@ export const ERRORS = {
   ...SHELTER_ERRORS,
   ...INCIDENT_ERRORS,
   ...SCORE_ERRORS,
+  ...IDEMPOTENCY_ERRORS,
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

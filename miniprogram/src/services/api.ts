@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { ApiClient, ApiError, fetchTransport, type Transport } from '@yingji/shared';
+import { ActionKeys, ApiClient, ApiError, fetchTransport, type Transport } from '@yingji/shared';
 import { T } from '../text';
 
 /** The request never reached the server (offline, weak signal, server down): worth retrying later. */
@@ -60,6 +60,19 @@ export function setToken(token: string | undefined): void {
   api().token = token;
   if (token) Taro.setStorageSync(TOKEN_KEY, token);
   else Taro.removeStorageSync(TOKEN_KEY);
+}
+
+const actions = new Map<string, ActionKeys>();
+/**
+ * The Idempotency-Key of one user action on a create form (`actionKeys('transfer').keyFor(body)`):
+ * tapping 上报 again after a lost answer sends the same key, so the server answers the first result
+ * and nothing is created twice; call `.done()` after a success so the next report gets a new key.
+ * Kept per form for the app's life, so leaving the page and coming back to retry still dedupes.
+ */
+export function actionKeys(form: string): ActionKeys {
+  let keys = actions.get(form);
+  if (!keys) actions.set(form, (keys = new ActionKeys()));
+  return keys;
 }
 
 const SESSION_ENDED = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID']);

@@ -2,10 +2,11 @@ import type Koa from 'koa';
 import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { AppError, ErrorResponse, type Role } from '@yingji/shared';
-import type { z, ZodObject, ZodType } from 'zod';
+import { z, type ZodObject, type ZodType } from 'zod';
 import { authenticate, authenticateBot, requireRoles } from './auth';
 import type { AppServices, AppState, Caller } from './context';
 import { zodDetails } from './errors';
+import { IDEMPOTENCY_KEY_PATTERN, idempotencyMiddleware } from './idempotency';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
@@ -28,7 +29,25 @@ export interface RouteSpec<B, Q, P> {
   produces?: string;
   /** Runs before validation (e.g. multipart parsing). */
   before?: Koa.Middleware<AppState>[];
+  /**
+   * Honour an `Idempotency-Key` header (create routes): a repeat with the same key by the same
+   * caller answers the first success and runs nothing (see core/idempotency.ts).
+   */
+  idempotent?: boolean;
 }
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .meta({
+      description:
+        'One key per user action (e.g. a UUID), reused when the same action is retried: a repeat by the same caller ' +
+        'within 24 h answers the first result and creates nothing; a key reused with another body answers 422 ' +
+        'IDEMPOTENCY_KEY_REUSED; while the first is still running, 409 IDEMPOTENCY_IN_PROGRESS.',
+    }),
+});
 
 export interface RouteInput<B, Q, P> {
   body: Infer<B>;
@@ -67,6 +86,10 @@ export class Api {
     else if (auth !== 'public') middlewares.push(authenticate(this.services));
     if (Array.isArray(auth)) middlewares.push(requireRoles(auth as readonly Role[]));
     middlewares.push(...(spec.before ?? []));
+    if (spec.idempotent) {
+      if (auth === 'public') throw new Error(`${spec.path}: an idempotent route needs a caller`);
+      middlewares.push(idempotencyMiddleware(this.services));
+    }
     middlewares.push(async (ctx) => {
       const params = parseWith(spec.params, ctx.params);
       const query = parseWith(spec.query, ctx.query);
@@ -102,6 +125,7 @@ export class Api {
       request: {
         params: spec.params as ZodObject | undefined,
         query: spec.query as ZodObject | undefined,
+        headers: spec.idempotent ? IdempotencyHeaders : undefined,
         body: spec.body ? { content: { 'application/json': { schema: spec.body as unknown as ZodType } } } : undefined,
       },
       responses: {
@@ -116,6 +140,12 @@ export class Api {
         400: { description: '请求不正确', content: errorContent },
         ...(auth === 'public' ? {} : { 401: { description: '未登录', content: errorContent } }),
         ...(Array.isArray(auth) ? { 403: { description: '无权限', content: errorContent } } : {}),
+        ...(spec.idempotent
+          ? {
+              409: { description: '同一 Idempotency-Key 的请求正在处理中', content: errorContent },
+              422: { description: 'Idempotency-Key 已用于内容不同的请求', content: errorContent },
+            }
+          : {}),
       },
     });
   }

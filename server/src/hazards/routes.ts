@@ -101,6 +101,7 @@ export const hazardsModule: Module = {
         summary: '直接上报隐患（现场、检查或群聊）',
         tags: ['hazards'],
         auth: STAFF_ROLES,
+        idempotent: true,
         body: HazardCreate,
         status: 201,
         response: HazardDetail,

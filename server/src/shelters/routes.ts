@@ -169,6 +169,7 @@ export const sheltersModule: Module = {
         summary: '报告已转移人数（已转移 N 人）',
         tags,
         auth: STAFF_ROLES,
+        idempotent: true,
         body: TransferCreate,
         status: 201,
         response: TransferResult,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiClient } from '../client';
+import type { ApiClient, RequestOptions } from '../client';
 import { LatLng, ObjectIdString } from './common';
 
 /**
@@ -214,7 +214,8 @@ export const sheltersApi = (c: ApiClient) => ({
   create: (body: ShelterCreate) => c.post<ShelterOut>('/api/shelters', body),
   hazardPoints: () => c.get<{ items: HazardPointOut[] }>('/api/hazard-points'),
   createHazardPoint: (body: HazardPointCreate) => c.post<HazardPointOut>('/api/hazard-points', body),
-  reportTransfer: (body: TransferCreate) => c.post<TransferResult>('/api/transfers', body),
+  reportTransfer: (body: TransferCreate, opts?: RequestOptions) =>
+    c.create<TransferResult>('/api/transfers', body, opts),
   evacuation: () => c.get<EvacuationStatus>('/api/evacuation'),
   mapLayers: (layers?: string) => c.get<MapLayers>('/api/map/layers', { layers }),
 });

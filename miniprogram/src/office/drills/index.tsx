@@ -6,7 +6,7 @@ import { OFFICE_ROLES, drillsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
-import { api, errorText } from '../../services/api';
+import { actionKeys, api, errorText } from '../../services/api';
 import { formatTime } from '../../text';
 
 const STATUS = { planned: '未开始', running: '进行中', ended: '已结束' } as const;
@@ -26,12 +26,16 @@ export default function Drills() {
     if (!title.trim()) return setError('请填写演练名称');
     setBusy(true);
     try {
-      const d = await drillsApi(api()).create({
+      const input = {
         title: title.trim(),
         ...(unannounced ? { unannounced: true } : {}),
         ...(chosen.length ? { area: { villages: chosen } } : {}),
-      });
+      };
+      // A retry (lost answer, or start failed) gets the same drill back instead of a second one.
+      const keys = actionKeys('drill');
+      const d = await drillsApi(api()).create(input, { idempotencyKey: keys.keyFor(input) });
       await drillsApi(api()).start(d.id);
+      keys.done();
       void Taro.navigateTo({ url: `/office/drill/index?id=${d.id}` });
     } catch (e) {
       setError(errorText(e));

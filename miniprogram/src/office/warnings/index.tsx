@@ -6,7 +6,7 @@ import { OFFICE_ROLES, calloutsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
-import { api, errorText } from '../../services/api';
+import { actionKeys, api, errorText } from '../../services/api';
 import { LEVELS, formatTime, type WarningLevel } from '../../text';
 
 function IssueForm() {
@@ -36,14 +36,18 @@ function IssueForm() {
         content: `${LEVELS[level].label}：${title}。发布后会立即通知${chosen.length ? '所选村/社区' : '全镇'}的责任人。`,
       });
       if (!confirm) return;
-      const res = await calloutsApi(api()).create({
+      const input = {
         title: title.trim(),
         level,
         body: body.trim(),
         ...(chosen.length ? { area: { villages: chosen } } : {}),
         ...(ackMinutes ? { ackMinutes: Number(ackMinutes) } : {}),
         ...(exercise ? { exercise: true } : {}),
-      });
+      };
+      // Issuing again after a lost answer reuses the key: one warning, not two.
+      const keys = actionKeys('callout');
+      const res = await calloutsApi(api()).create(input, { idempotencyKey: keys.keyFor(input) });
+      keys.done();
       void Taro.navigateTo({ url: `/office/callout/index?id=${res.id}` });
     } catch (e) {
       setError(errorText(e));

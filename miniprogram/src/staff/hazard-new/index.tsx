@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -6,7 +6,7 @@ import { HAZARD_CATEGORIES, HazardCreate, hazardsApi, type HazardLevel } from '@
 import { Page } from '../../components/Page';
 import { Chips } from '../../components/Chips';
 import { PhotoPicker } from '../../components/PhotoPicker';
-import { api, errorText } from '../../services/api';
+import { actionKeys, api, errorText } from '../../services/api';
 import { uploadPhoto } from '../../services/media';
 import { locate, type Place } from '../../services/location';
 
@@ -26,6 +26,7 @@ export default function HazardNew() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
+  const uploaded = useRef(new Map<string, string>());
 
   const submit = async () => {
     setError(undefined);
@@ -41,9 +42,18 @@ export default function HazardNew() {
     if (!check.success) return setError(check.error.issues[0]?.message ?? '请检查填写内容');
     setBusy(true);
     try {
+      // Photos already uploaded by a failed attempt are not sent again, so a retry is the same
+      // request and its Idempotency-Key answers the first hazard instead of filing a second.
       const mediaIds: string[] = [];
-      for (const p of photos) mediaIds.push(await uploadPhoto(p));
-      const h = await hazardsApi(api()).create({ ...body, mediaIds });
+      for (const p of photos) {
+        const id = uploaded.current.get(p) ?? (await uploadPhoto(p));
+        uploaded.current.set(p, id);
+        mediaIds.push(id);
+      }
+      const input = { ...body, mediaIds };
+      const keys = actionKeys('hazard');
+      const h = await hazardsApi(api()).create(input, { idempotencyKey: keys.keyFor(input) });
+      keys.done();
       setDone(h.code);
     } catch (e) {
       setError(errorText(e));

@@ -5,7 +5,7 @@ import { sheltersApi, type TransferResult } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
-import { api, errorText } from '../../services/api';
+import { actionKeys, api, errorText } from '../../services/api';
 
 /** 转移上报: how many people were moved, from which hazard point. */
 export default function Transfer() {
@@ -22,13 +22,10 @@ export default function Transfer() {
     if (!Number.isInteger(n) || n < 1) return setError('请填写转移人数（大于 0 的整数）');
     setBusy(true);
     try {
-      setResult(
-        await sheltersApi(api()).reportTransfer({
-          count: n,
-          channel: 'miniprogram',
-          ...(pointId ? { hazardPointId: pointId } : {}),
-        }),
-      );
+      const body = { count: n, channel: 'miniprogram' as const, ...(pointId ? { hazardPointId: pointId } : {}) };
+      const keys = actionKeys('transfer');
+      setResult(await sheltersApi(api()).reportTransfer(body, { idempotencyKey: keys.keyFor(body) }));
+      keys.done();
       setCount('');
     } catch (e) {
       setError(errorText(e));
