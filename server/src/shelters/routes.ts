@@ -9,6 +9,7 @@ import {
   NearestShelterQuery,
   NearestShelters,
   OFFICE_ROLES,
+  ObjectIdString,
   STAFF_ROLES,
   ShelterCreate,
   ShelterOut,
@@ -17,6 +18,7 @@ import {
 } from '@yingji/shared';
 import type { AppState } from '../core/context';
 import type { Module } from '../core/module';
+import { ShelterUpdate, updateShelter } from './edit';
 import { importHazardPoints, importShelters } from './import';
 import { ShelterModel } from './model';
 import {
@@ -106,6 +108,19 @@ export const sheltersModule: Module = {
       async ({ caller, body }) => toShelterOut((await createShelter(caller.town, body)).toObject()),
     );
 
+    api.route(
+      {
+        method: 'patch',
+        path: '/api/shelters/:id',
+        summary: '修改避难场所（容纳人数、开放与否、联系人等）',
+        tags,
+        auth: OFFICE_ROLES,
+        params: z.object({ id: ObjectIdString }),
+        body: ShelterUpdate,
+        response: ShelterOut,
+      },
+      ({ caller, params, body }) => updateShelter(caller.town, params.id, body),
+    );
     api.route(
       {
         method: 'post',
