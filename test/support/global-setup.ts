@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFerretDb, type FerretDbProcess } from '../../server/src/db/ferretdb';
+import { startEmbedded, type EmbeddedEngine } from '../../server/src/db/embedded';
 
 /**
- * One embedded database server per test run (or MONGODB_URI when set); each test file then uses
+ * One embedded database engine per test run (or MONGODB_URI when set); each test file then uses
  * its own database on it (see db.ts). The address reaches the workers through the environment.
  */
 export default async function globalSetup() {
@@ -13,7 +13,13 @@ export default async function globalSetup() {
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingji-test-db-'));
-  const db: FerretDbProcess = await startFerretDb({ sqliteDir: dir, bin: process.env.FERRETDB_BIN });
-  process.env.TEST_MONGODB_URI = db.uri;
-  (globalThis as Record<string, unknown>).__yingjiTestDb = { db, dir };
+  // The cluster runs as the `postgres` user when the tests run as root: let it reach the folder.
+  fs.chmodSync(dir, 0o755);
+  const engine: EmbeddedEngine = await startEmbedded({
+    dataDir: dir,
+    ferretDbBin: process.env.FERRETDB_BIN,
+    durable: false,
+  });
+  process.env.TEST_MONGODB_URI = engine.uri;
+  (globalThis as Record<string, unknown>).__yingjiTestDb = { engine, dir };
 }

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import type { FerretDbProcess } from '../../server/src/db/ferretdb';
+import type { EmbeddedEngine } from '../../server/src/db/embedded';
 
 export default async function globalTeardown() {
   const held = (globalThis as Record<string, unknown>).__yingjiTestDb as
-    { db: FerretDbProcess; dir: string } | undefined;
+    { engine: EmbeddedEngine; dir: string } | undefined;
   if (!held) return;
-  await held.db.stop();
+  await held.engine.stop();
   fs.rmSync(held.dir, { recursive: true, force: true });
 }

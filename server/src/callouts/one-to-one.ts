@@ -12,7 +12,6 @@ import { Types } from 'mongoose';
 import type { AppServices, Caller } from '../core/context';
 import { GridModel, UserModel } from '../people/models';
 import { CalloutContactModel, CalloutModel, CalloutRecipientModel, VulnerableResidentModel } from './callout.model';
-import { atomic } from '../outbox/atomic';
 
 /**
  * One-to-one call-outs (一对一叫应): vulnerable residents (特殊群体) each have a responsible person
@@ -153,43 +152,35 @@ export async function confirmContact(
   const now = services.clock.now();
   const recipientId = `${calloutId}:${String(x.responsible)}`;
 
-  const fromPending = await atomic(() =>
-    CalloutContactModel.findOneAndUpdate(
-      { _id: id, state: 'pending' },
+  const fromPending = await CalloutContactModel.findOneAndUpdate(
+    { _id: id, state: 'pending' },
+    { $set: { state, at: now } },
+    { returnDocument: 'after' },
+  )
+    .lean()
+    .exec();
+  if (fromPending) {
+    await CalloutModel.updateOne({ _id: c._id }, { $inc: { [`oneToOne.${state}`]: 1 } }).exec();
+    await CalloutRecipientModel.updateOne({ _id: recipientId }, { $inc: { contactsPending: -1 } }).exec();
+    await CalloutRecipientModel.updateOne(
+      { _id: recipientId, acked: true, contactsPending: 0 },
+      { $set: { open: false } },
+    ).exec();
+    return contactOut(fromPending);
+  }
+  if (state === 'transferred') {
+    const upgraded = await CalloutContactModel.findOneAndUpdate(
+      { _id: id, state: 'contacted' },
       { $set: { state, at: now } },
       { returnDocument: 'after' },
     )
       .lean()
-      .exec(),
-  );
-  if (fromPending) {
-    await atomic(() => CalloutModel.updateOne({ _id: c._id }, { $inc: { [`oneToOne.${state}`]: 1 } }).exec());
-    await atomic(() => CalloutRecipientModel.updateOne({ _id: recipientId }, { $inc: { contactsPending: -1 } }).exec());
-    await atomic(() =>
-      CalloutRecipientModel.updateOne(
-        { _id: recipientId, acked: true, contactsPending: 0 },
-        { $set: { open: false } },
-      ).exec(),
-    );
-    return contactOut(fromPending);
-  }
-  if (state === 'transferred') {
-    const upgraded = await atomic(() =>
-      CalloutContactModel.findOneAndUpdate(
-        { _id: id, state: 'contacted' },
-        { $set: { state, at: now } },
-        { returnDocument: 'after' },
-      )
-        .lean()
-        .exec(),
-    );
+      .exec();
     if (upgraded) {
-      await atomic(() =>
-        CalloutModel.updateOne(
-          { _id: c._id },
-          { $inc: { 'oneToOne.contacted': -1, 'oneToOne.transferred': 1 } },
-        ).exec(),
-      );
+      await CalloutModel.updateOne(
+        { _id: c._id },
+        { $inc: { 'oneToOne.contacted': -1, 'oneToOne.transferred': 1 } },
+      ).exec();
       return contactOut(upgraded);
     }
   }

@@ -33,7 +33,6 @@ import {
   type StepName,
 } from './ladder';
 import { calloutCard, calloutIdFrom, taskId, text, type CalloutText } from './messages';
-import { atomic } from '../outbox/atomic';
 
 const RESPONSIBLE_ROLES = ['grid', 'cadre'] as ('grid' | 'cadre')[];
 
@@ -236,9 +235,7 @@ export async function createCallout(
   );
   if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false });
 
-  await atomic(() =>
-    CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec(),
-  );
+  await CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec();
   await runDueSteps(services, String(callout._id));
   return { id: String(callout._id), recipients: people.size };
 }
@@ -275,17 +272,15 @@ export async function runDueSteps(services: AppServices, calloutId: string): Pro
     if (stepDueAt(c.issuedAt, next, c.ackMinutes, c.waitMinutes) > now) return done;
     await carryOutStep(services, c, next);
     // Only one instance moves the step on (the enqueue above is idempotent by key).
-    const moved = await atomic(() =>
-      CalloutModel.updateOne(
-        { _id: c._id, step: c.step },
-        {
-          $set: {
-            step: next,
-            nextStepAt: next < LAST_STEP ? stepDueAt(c.issuedAt, next + 1, c.ackMinutes, c.waitMinutes) : null,
-          },
+    const moved = await CalloutModel.updateOne(
+      { _id: c._id, step: c.step },
+      {
+        $set: {
+          step: next,
+          nextStepAt: next < LAST_STEP ? stepDueAt(c.issuedAt, next + 1, c.ackMinutes, c.waitMinutes) : null,
         },
-      ).exec(),
-    );
+      },
+    ).exec();
     if (moved.modifiedCount) done++;
   }
 }
@@ -459,12 +454,10 @@ async function carryOutStep(services: AppServices, c: CalloutLean, step: number)
   if (step > 0) {
     const done = recips.filter((r) => !owes(r)).map((r) => r._id);
     if (done.length)
-      await atomic(() =>
-        CalloutRecipientModel.updateMany(
-          { _id: { $in: done }, acked: true, contactsPending: 0 },
-          { $set: { open: false } },
-        ).exec(),
-      );
+      await CalloutRecipientModel.updateMany(
+        { _id: { $in: done }, acked: true, contactsPending: 0 },
+        { $set: { open: false } },
+      ).exec();
   }
 }
 
@@ -526,23 +519,23 @@ export async function acknowledge(services: AppServices, input: AcknowledgeInput
   const id = rid(c._id, input.userId);
   const set = { acked: true, ackAt: at, ackChannel: input.channel, ackStep: Math.max(0, c.step) };
   // Most recipients owe no one-to-one contacts: answer and close in one write.
-  let before = await atomic(() =>
-    CalloutRecipientModel.findOneAndUpdate(
-      { _id: id, acked: false, contactsPending: 0 },
-      { $set: { ...set, open: false } },
-      { returnDocument: 'before' },
-    )
-      .lean()
-      .exec(),
-  );
-  before ??= await atomic(() =>
-    CalloutRecipientModel.findOneAndUpdate({ _id: id, acked: false }, { $set: set }, { returnDocument: 'before' })
-      .lean()
-      .exec(),
-  );
+  let before = await CalloutRecipientModel.findOneAndUpdate(
+    { _id: id, acked: false, contactsPending: 0 },
+    { $set: { ...set, open: false } },
+    { returnDocument: 'before' },
+  )
+    .lean()
+    .exec();
+  before ??= await CalloutRecipientModel.findOneAndUpdate(
+    { _id: id, acked: false },
+    { $set: set },
+    { returnDocument: 'before' },
+  )
+    .lean()
+    .exec();
   let ackAt: Date;
   if (before) {
-    await atomic(() => CalloutModel.updateOne({ _id: c._id }, { $inc: { 'summary.acked': 1 } }).exec());
+    await CalloutModel.updateOne({ _id: c._id }, { $inc: { 'summary.acked': 1 } }).exec();
     ackAt = at;
   } else {
     const r = await CalloutRecipientModel.findById(id).select('ackAt').lean();
@@ -608,52 +601,42 @@ export async function reportStage(
   const now = services.clock.now();
   await acknowledge(services, { calloutId, userId: caller.id, channel: `stage_${input.stage}`, at: now });
   if (input.stage === 'at_post') {
-    const before = await atomic(() =>
-      CalloutRecipientModel.findOneAndUpdate(
-        { _id: id, 'stages.atPostAt': null },
-        { $set: { 'stages.atPostAt': now } },
-        { returnDocument: 'before' },
-      )
-        .lean()
-        .exec(),
-    );
-    if (before) await atomic(() => CalloutModel.updateOne({ _id: c._id }, { $inc: { 'stages.atPost': 1 } }).exec());
+    const before = await CalloutRecipientModel.findOneAndUpdate(
+      { _id: id, 'stages.atPostAt': null },
+      { $set: { 'stages.atPostAt': now } },
+      { returnDocument: 'before' },
+    )
+      .lean()
+      .exec();
+    if (before) await CalloutModel.updateOne({ _id: c._id }, { $inc: { 'stages.atPost': 1 } }).exec();
     const r = await CalloutRecipientModel.findById(id).lean<RecipientLean>();
     return { stage: input.stage, at: r!.stages!.atPostAt!.toISOString(), alreadyReported: !before };
   }
   const count = input.count!;
-  const first = await atomic(() =>
-    CalloutRecipientModel.findOneAndUpdate(
-      { _id: id, 'stages.transferDoneAt': null },
-      { $set: { 'stages.transferDoneAt': now, 'stages.transferCount': count } },
-      { returnDocument: 'before' },
-    )
-      .lean()
-      .exec(),
-  );
+  const first = await CalloutRecipientModel.findOneAndUpdate(
+    { _id: id, 'stages.transferDoneAt': null },
+    { $set: { 'stages.transferDoneAt': now, 'stages.transferCount': count } },
+    { returnDocument: 'before' },
+  )
+    .lean()
+    .exec();
   if (first) {
-    await atomic(() =>
-      CalloutModel.updateOne(
-        { _id: c._id },
-        { $inc: { 'stages.transferDone': 1, 'stages.transferred': count } },
-      ).exec(),
-    );
+    await CalloutModel.updateOne(
+      { _id: c._id },
+      { $inc: { 'stages.transferDone': 1, 'stages.transferred': count } },
+    ).exec();
     return { stage: input.stage, at: now.toISOString(), count, alreadyReported: false };
   }
   // Reported again with another count: the first time stays, the total follows the new count.
   const r = await CalloutRecipientModel.findById(id).lean<RecipientLean>();
   const old = r!.stages?.transferCount ?? 0;
   if (old !== count) {
-    const changed = await atomic(() =>
-      CalloutRecipientModel.updateOne(
-        { _id: id, 'stages.transferCount': old },
-        { $set: { 'stages.transferCount': count } },
-      ).exec(),
-    );
+    const changed = await CalloutRecipientModel.updateOne(
+      { _id: id, 'stages.transferCount': old },
+      { $set: { 'stages.transferCount': count } },
+    ).exec();
     if (changed.modifiedCount)
-      await atomic(() =>
-        CalloutModel.updateOne({ _id: c._id }, { $inc: { 'stages.transferred': count - old } }).exec(),
-      );
+      await CalloutModel.updateOne({ _id: c._id }, { $inc: { 'stages.transferred': count - old } }).exec();
   }
   return { stage: input.stage, at: r!.stages!.transferDoneAt!.toISOString(), count, alreadyReported: true };
 }
@@ -790,15 +773,13 @@ export async function listCallouts(
 }
 
 export async function closeCallout(caller: Caller, id: string) {
-  const c = await atomic(() =>
-    CalloutModel.findOneAndUpdate(
-      { _id: id, town: caller.town, status: { $ne: 'closed' } },
-      { $set: { status: 'closed', nextStepAt: null } },
-      { returnDocument: 'after' },
-    )
-      .lean()
-      .exec(),
-  );
+  const c = await CalloutModel.findOneAndUpdate(
+    { _id: id, town: caller.town, status: { $ne: 'closed' } },
+    { $set: { status: 'closed', nextStepAt: null } },
+    { returnDocument: 'after' },
+  )
+    .lean()
+    .exec();
   if (!c) {
     if (await CalloutModel.exists({ _id: id, town: caller.town })) throw new AppError('CALLOUT_CLOSED');
     throw new AppError('CALLOUT_NOT_FOUND');

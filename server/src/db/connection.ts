@@ -9,28 +9,18 @@ mongoose.set('strictQuery', true);
 export async function connectMongoose(uri: string, dbName: string): Promise<typeof mongoose> {
   await mongoose.connect(uri, {
     dbName,
-    serverSelectionTimeoutMS: 5000,
-    heartbeatFrequencyMS: 2000,
+    // Fail fast while the database is away (a request answers 503 within seconds) and keep the
+    // wait for a pooled connection bounded, instead of an unbounded queue.
+    serverSelectionTimeoutMS: 3000,
+    connectTimeoutMS: 3000,
+    socketTimeoutMS: 20_000,
+    waitQueueTimeoutMS: 5000,
+    heartbeatFrequencyMS: 1000,
+    maxPoolSize: 50,
     autoIndex: false,
-    // FerretDB 1.x on SQLite runs an update as read-then-write outside a transaction, so two
-    // concurrent $inc or findOneAndUpdate on one document can lose one (measured: 30 parallel
-    // $inc ended at 7). One connection makes this process's operations reach it one at a time,
-    // which keeps counters and claims atomic; MongoDB keeps its normal pool.
-    maxPoolSize: (await isFerretDb(uri)) ? 1 : 100,
   });
   await ensureIndexes();
   return mongoose;
-}
-
-/** True when the server at `uri` is FerretDB (its buildInfo carries `ferretdbVersion`). */
-export async function isFerretDb(uri: string): Promise<boolean> {
-  const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
-  try {
-    const info = await client.db('admin').command({ buildInfo: 1 });
-    return typeof info.ferretdbVersion === 'string';
-  } finally {
-    await client.close();
-  }
 }
 
 /** Create every registered model's indexes (explicitly, so an unsupported index fails loudly). */

@@ -1,19 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pingOnce, startFerretDb } from './ferretdb';
+import { ensureEngine, pingOnce, startFerretDb, type FerretDbProcess } from './ferretdb';
+import { startPostgres, type PgCluster } from './postgres';
+import type { Progress } from './supervised';
 
 /**
- * Where the database is: MONGODB_URI when set (and nothing else); otherwise the embedded FerretDB
- * for DATA_DIR. `npm start`, `seed:demo` and `admin` share one embedded server per DATA_DIR: the
- * process that starts it records its address in DATA_DIR/db.json, and a later command that finds
- * it answering uses it instead of starting a second one on the same files.
+ * Where the database is: MONGODB_URI when set (and nothing else); otherwise the embedded engine
+ * for DATA_DIR (PostgreSQL + DocumentDB under FerretDB). `npm start`, `seed:demo`, `admin` and a
+ * second server process share one engine per DATA_DIR: the process that starts it records its
+ * address in DATA_DIR/db.json, and a later process that finds it answering (and its starter
+ * alive) uses it instead of starting a second one on the same files.
  */
 export interface DatabaseLocation {
   uri: string;
   dbName: string;
-  /** Where the address came from: the environment, a running embedded server, or one we started. */
+  /** Where the address came from: the environment, a running embedded engine, or one we started. */
   source: 'env' | 'shared' | 'started';
-  /** Stops the embedded server if this process started it; otherwise does nothing. */
+  /** The engine's processes, when this process started (and supervises) them. */
+  engine?: EmbeddedEngine;
+  /** Stops the embedded engine if this process started it; otherwise does nothing. */
   release(): Promise<void>;
 }
 
@@ -21,9 +26,53 @@ const DB_NAME = 'yingji';
 
 interface RuntimeFile {
   uri: string;
-  pid: number;
   ownerPid: number;
+  pgPort: number;
+  pgPid?: number;
+  ferretPid?: number;
   startedAt: string;
+}
+
+export interface EmbeddedEngine {
+  uri: string;
+  pg: PgCluster;
+  ferret: FerretDbProcess;
+  stop(): Promise<void>;
+}
+
+const quiet: Progress = (line) => process.stderr.write(`[db] ${line}\n`);
+
+/** Start PostgreSQL and FerretDB for `dataDir`, both supervised (restarted when they die). */
+export async function startEmbedded(opts: {
+  dataDir: string;
+  ferretDbBin?: string;
+  durable?: boolean;
+  progress?: Progress;
+}): Promise<EmbeddedEngine> {
+  const progress = opts.progress ?? quiet;
+  const bin = await ensureEngine(progress, opts.ferretDbBin);
+  const pg = await startPostgres({ dataDir: opts.dataDir, durable: opts.durable, progress });
+  let ferret: FerretDbProcess;
+  try {
+    ferret = await startFerretDb({
+      postgresUrl: pg.url,
+      stateDir: path.join(opts.dataDir, 'ferretdb-state'),
+      bin,
+      progress,
+    });
+  } catch (e) {
+    await pg.stop();
+    throw e;
+  }
+  return {
+    uri: ferret.uri,
+    pg,
+    ferret,
+    async stop() {
+      await ferret.stop();
+      await pg.stop();
+    },
+  };
 }
 
 export function runtimeFilePath(dataDir: string): string {
@@ -34,7 +83,8 @@ export async function locateDatabase(opts: {
   mongodbUri?: string;
   dataDir: string;
   ferretDbBin?: string;
-  progress?: (line: string) => void;
+  durable?: boolean;
+  progress?: Progress;
 }): Promise<DatabaseLocation> {
   if (opts.mongodbUri) {
     return {
@@ -44,28 +94,62 @@ export async function locateDatabase(opts: {
       release: async () => {},
     };
   }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
   const runtime = runtimeFilePath(opts.dataDir);
   const running = readRuntime(runtime);
-  if (running && (await pingOnce(running.uri, 1500))) {
+  if (running && alive(running.ownerPid) && (await pingOnce(running.uri, 1500))) {
     return { uri: running.uri, dbName: DB_NAME, source: 'shared', release: async () => {} };
   }
-  const db = await startFerretDb({
-    sqliteDir: path.join(opts.dataDir, 'ferretdb'),
-    bin: opts.ferretDbBin,
-    progress: opts.progress,
-  });
-  const record: RuntimeFile = { uri: db.uri, pid: db.pid, ownerPid: process.pid, startedAt: new Date().toISOString() };
+  // A starter that died (killed, or the machine restarted) may have left its engine running.
+  if (running) stopLeftovers(running);
+  const engine = await startEmbedded(opts);
+  const record: RuntimeFile = {
+    uri: engine.uri,
+    ownerPid: process.pid,
+    pgPort: engine.pg.port,
+    pgPid: engine.pg.pid(),
+    ferretPid: engine.ferret.pid(),
+    startedAt: new Date().toISOString(),
+  };
   fs.writeFileSync(runtime, JSON.stringify(record, null, 2));
   return {
-    uri: db.uri,
+    uri: engine.uri,
     dbName: DB_NAME,
     source: 'started',
+    engine,
     release: async () => {
-      await db.stop();
-      const now = readRuntime(runtime);
-      if (now?.pid === db.pid) fs.rmSync(runtime, { force: true });
+      await engine.stop();
+      if (readRuntime(runtime)?.ownerPid === process.pid) fs.rmSync(runtime, { force: true });
     },
   };
+}
+
+/** FerretDB left behind is killed; PostgreSQL's own orphan is stopped cleanly by startPostgres. */
+function stopLeftovers(r: RuntimeFile) {
+  if (r.ferretPid && alive(r.ferretPid) && cmdline(r.ferretPid).includes('ferretdb')) {
+    try {
+      process.kill(r.ferretPid, 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function readRuntime(file: string): RuntimeFile | undefined {

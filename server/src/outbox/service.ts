@@ -5,7 +5,6 @@ import { ChatGroupModel } from '../people/chat-group.model';
 import { UserModel } from '../people/user.model';
 import { DeliveryModel, type DeliveryChannel, type DeliveryLean } from './delivery.model';
 import { backoffMs } from './limits';
-import { atomic } from './atomic';
 
 /**
  * Deliveries sent by another process (the Wechaty bot): it claims a few, sends them, and reports
@@ -26,15 +25,13 @@ export async function claimForBot(
     .lean();
   const out: ClaimedDelivery[] = [];
   for (const { _id } of due) {
-    const d = await atomic(() =>
-      DeliveryModel.findOneAndUpdate(
-        { _id, state: 'pending', nextAttemptAt: { $lte: now } },
-        { $set: { state: 'sending', leaseOwner: input.worker, leaseUntil, claimedAt: now }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      )
-        .lean<DeliveryLean>()
-        .exec(),
-    );
+    const d = await DeliveryModel.findOneAndUpdate(
+      { _id, state: 'pending', nextAttemptAt: { $lte: now } },
+      { $set: { state: 'sending', leaseOwner: input.worker, leaseUntil, claimedAt: now }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    )
+      .lean<DeliveryLean>()
+      .exec();
     if (!d) continue;
     out.push({
       id: String(d._id),
@@ -89,9 +86,9 @@ export async function recordBotResult(services: AppServices, id: string, input: 
       $unset: { leaseOwner: 1, leaseUntil: 1, parkedReason: 1 },
     };
   }
-  const after = await atomic(() =>
-    DeliveryModel.findOneAndUpdate(open, update, { returnDocument: 'after' }).lean<DeliveryLean>().exec(),
-  );
+  const after = await DeliveryModel.findOneAndUpdate(open, update, { returnDocument: 'after' })
+    .lean<DeliveryLean>()
+    .exec();
   if (!after) throw new AppError('DELIVERY_NOT_SENDING');
   return { id: String(after._id), state: after.state };
 }
@@ -99,19 +96,17 @@ export async function recordBotResult(services: AppServices, id: string, input: 
 /** Bot deliveries whose lease ran out: parked as outcome unknown (see claimForBot). */
 export async function reapBotLeases(services: AppServices, channel: DeliveryChannel = 'wechaty'): Promise<number> {
   const now = services.clock.now();
-  const res = await atomic(() =>
-    DeliveryModel.updateMany(
-      { channel, state: 'sending', leaseUntil: { $lt: now } },
-      {
-        $set: {
-          state: 'parked',
-          parkedReason: 'outcome_unknown',
-          lastError: '机器人未报告发送结果（可能已中断），为避免重复发送已暂停，请核实后决定是否重发',
-        },
-        $unset: { leaseOwner: 1, leaseUntil: 1 },
+  const res = await DeliveryModel.updateMany(
+    { channel, state: 'sending', leaseUntil: { $lt: now } },
+    {
+      $set: {
+        state: 'parked',
+        parkedReason: 'outcome_unknown',
+        lastError: '机器人未报告发送结果（可能已中断），为避免重复发送已暂停，请核实后决定是否重发',
       },
-    ).exec(),
-  );
+      $unset: { leaseOwner: 1, leaseUntil: 1 },
+    },
+  ).exec();
   return res.modifiedCount;
 }
 
@@ -173,18 +168,16 @@ export async function listParked(
 
 /** The office decides to send a parked delivery again (from its first attempt). */
 export async function retryParked(services: AppServices, caller: Caller, id: string) {
-  const d = await atomic(() =>
-    DeliveryModel.findOneAndUpdate(
-      { _id: id, town: caller.town, state: 'parked' },
-      {
-        $set: { state: 'pending', attempts: 0, nextAttemptAt: services.clock.now() },
-        $unset: { parkedReason: 1, uncertainSince: 1, leaseOwner: 1, leaseUntil: 1 },
-      },
-      { returnDocument: 'after' },
-    )
-      .lean<DeliveryLean>()
-      .exec(),
-  );
+  const d = await DeliveryModel.findOneAndUpdate(
+    { _id: id, town: caller.town, state: 'parked' },
+    {
+      $set: { state: 'pending', attempts: 0, nextAttemptAt: services.clock.now() },
+      $unset: { parkedReason: 1, uncertainSince: 1, leaseOwner: 1, leaseUntil: 1 },
+    },
+    { returnDocument: 'after' },
+  )
+    .lean<DeliveryLean>()
+    .exec();
   if (!d) {
     if (await DeliveryModel.exists({ _id: id, town: caller.town })) throw new AppError('DELIVERY_NOT_PARKED');
     throw new AppError('DELIVERY_NOT_FOUND');

@@ -4,7 +4,6 @@ import type { AppServices } from '../core/context';
 import { DeliveryModel, type DeliveryChannel, type DeliveryLean, type ParkedReason } from './delivery.model';
 import { LIMITS, backoffMs, nextAllowedAt, splitByBudget } from './limits';
 import { SendFailure, resendableOnUnknown, sendDelivery, type SendOk } from './senders';
-import { atomic } from './atomic';
 
 /**
  * The outbox workers. One pass for a channel:
@@ -174,12 +173,10 @@ async function claim(services: AppServices, d: Lean, me: string, usage: Usage, r
   }
   if (waitUntil !== undefined && !sendNow) {
     // Not now: leave it pending until the budget allows (no attempt counted).
-    await atomic(() =>
-      DeliveryModel.updateOne(
-        { _id: d._id, state: 'pending' },
-        { $set: { nextAttemptAt: new Date(Number.isFinite(waitUntil) ? waitUntil : t + 60_000) } },
-      ).exec(),
-    );
+    await DeliveryModel.updateOne(
+      { _id: d._id, state: 'pending' },
+      { $set: { nextAttemptAt: new Date(Number.isFinite(waitUntil) ? waitUntil : t + 60_000) } },
+    ).exec();
     return undefined;
   }
 
@@ -193,15 +190,13 @@ async function claim(services: AppServices, d: Lean, me: string, usage: Usage, r
     set['recipient.address'] = sendNow.join('|');
     set.deferred = later;
   }
-  const claimed = await atomic(() =>
-    DeliveryModel.findOneAndUpdate(
-      { _id: d._id, state: 'pending', nextAttemptAt: { $lte: now } },
-      { $set: set, $inc: { attempts: 1 } },
-      { returnDocument: 'after' },
-    )
-      .lean<Lean>()
-      .exec(),
-  );
+  const claimed = await DeliveryModel.findOneAndUpdate(
+    { _id: d._id, state: 'pending', nextAttemptAt: { $lte: now } },
+    { $set: set, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  )
+    .lean<Lean>()
+    .exec();
   if (!claimed) return undefined; // another worker won it
   report.claimed++;
   record(usage, claimed, t, sendNow);
@@ -252,42 +247,38 @@ async function reapExpired(
       now.getTime() - since.getTime() < RESEND_WINDOW_MS &&
       d.attempts < services.config.OUTBOX_MAX_ATTEMPTS;
     if (!canResend) {
-      const parked = await atomic(() =>
-        DeliveryModel.updateOne(
-          { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
-          {
-            $set: {
-              state: 'parked',
-              parkedReason:
-                resendableOnUnknown(d) && d.attempts >= services.config.OUTBOX_MAX_ATTEMPTS
-                  ? 'max_attempts'
-                  : 'outcome_unknown',
-              lastError: '发送结果未知（超时或服务中断），为避免重复发送已暂停，请核实后决定是否重发',
-            },
-            $unset: { leaseOwner: 1, leaseUntil: 1 },
+      const parked = await DeliveryModel.updateOne(
+        { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
+        {
+          $set: {
+            state: 'parked',
+            parkedReason:
+              resendableOnUnknown(d) && d.attempts >= services.config.OUTBOX_MAX_ATTEMPTS
+                ? 'max_attempts'
+                : 'outcome_unknown',
+            lastError: '发送结果未知（超时或服务中断），为避免重复发送已暂停，请核实后决定是否重发',
           },
-        ).exec(),
-      );
+          $unset: { leaseOwner: 1, leaseUntil: 1 },
+        },
+      ).exec();
       if (parked.modifiedCount) report.parked++;
       continue;
     }
     // Take the lease over and send the identical request again (WeCom drops the duplicate).
-    const taken = await atomic(() =>
-      DeliveryModel.findOneAndUpdate(
-        { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
-        {
-          $set: {
-            leaseOwner: me,
-            leaseUntil: new Date(now.getTime() + services.config.OUTBOX_LEASE_SECONDS * 1000),
-            uncertainSince: since,
-          },
-          $inc: { attempts: 1 },
+    const taken = await DeliveryModel.findOneAndUpdate(
+      { _id: d._id, state: 'sending', leaseUntil: d.leaseUntil },
+      {
+        $set: {
+          leaseOwner: me,
+          leaseUntil: new Date(now.getTime() + services.config.OUTBOX_LEASE_SECONDS * 1000),
+          uncertainSince: since,
         },
-        { returnDocument: 'after' },
-      )
-        .lean<Lean>()
-        .exec(),
-    );
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'after' },
+    )
+      .lean<Lean>()
+      .exec();
     if (!taken) continue;
     report.resent++;
     if (taken.deferred?.length) await splitDeferred({ ...taken, attempts: taken.attempts - 1 }, taken.deferred, now);
@@ -309,12 +300,10 @@ async function sendAndRecord(services: AppServices, d: Lean, me: string, report:
   }
   const now = services.clock.now();
   if (ok.invalid?.length) await parkInvalid(d, ok.invalid, now);
-  const res = await atomic(() =>
-    DeliveryModel.updateOne(mine, {
-      $set: { state: 'sent', sentAt: now, result: ok.result ?? {} },
-      $unset: { leaseOwner: 1, leaseUntil: 1, deferred: 1, lastError: 1 },
-    }).exec(),
-  );
+  const res = await DeliveryModel.updateOne(mine, {
+    $set: { state: 'sent', sentAt: now, result: ok.result ?? {} },
+    $unset: { leaseOwner: 1, leaseUntil: 1, deferred: 1, lastError: 1 },
+  }).exec();
   if (res.modifiedCount) report.sent++;
 }
 
@@ -329,15 +318,13 @@ async function recordFailure(services: AppServices, d: Lean, f: SendFailure, rep
   if (f.outcome === 'unknown' && resendableOnUnknown(d) && d.attempts < cfg.OUTBOX_MAX_ATTEMPTS) {
     // Keep it `sending` with a short lease: the reaper sends the identical request again.
     const wait = backoffMs(d.attempts, cfg.OUTBOX_RETRY_BASE_MS);
-    await atomic(() =>
-      DeliveryModel.updateOne(mine, {
-        $set: {
-          leaseUntil: new Date(now.getTime() + wait),
-          uncertainSince: d.uncertainSince ?? now,
-          lastError: f.message,
-        },
-      }).exec(),
-    );
+    await DeliveryModel.updateOne(mine, {
+      $set: {
+        leaseUntil: new Date(now.getTime() + wait),
+        uncertainSince: d.uncertainSince ?? now,
+        lastError: f.message,
+      },
+    }).exec();
     report.retried++;
     return;
   }
@@ -345,22 +332,18 @@ async function recordFailure(services: AppServices, d: Lean, f: SendFailure, rep
   if (!reason && f.outcome === 'unknown') reason = 'outcome_unknown';
   if (!reason && (!f.retryable || d.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)) reason = 'max_attempts';
   if (reason) {
-    await atomic(() =>
-      DeliveryModel.updateOne(mine, {
-        $set: { state: 'parked', parkedReason: reason, lastError: f.message },
-        $unset: { leaseOwner: 1, leaseUntil: 1 },
-      }).exec(),
-    );
+    await DeliveryModel.updateOne(mine, {
+      $set: { state: 'parked', parkedReason: reason, lastError: f.message },
+      $unset: { leaseOwner: 1, leaseUntil: 1 },
+    }).exec();
     report.parked++;
     return;
   }
   const wait = Math.max(f.retryAfterMs ?? 0, backoffMs(d.attempts, cfg.OUTBOX_RETRY_BASE_MS));
-  await atomic(() =>
-    DeliveryModel.updateOne(mine, {
-      $set: { state: 'pending', nextAttemptAt: new Date(now.getTime() + wait), lastError: f.message },
-      $unset: { leaseOwner: 1, leaseUntil: 1 },
-    }).exec(),
-  );
+  await DeliveryModel.updateOne(mine, {
+    $set: { state: 'pending', nextAttemptAt: new Date(now.getTime() + wait), lastError: f.message },
+    $unset: { leaseOwner: 1, leaseUntil: 1 },
+  }).exec();
   report.retried++;
 }
 
