@@ -65,6 +65,9 @@ const EnvSchema = z.object({
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),
+  /** Webhooks: `true` also allows plain-HTTP receivers on loopback (tests); otherwise HTTPS only. */
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** The H5 console build served at /app/ (default: miniprogram/dist-h5 of this checkout). */
   WEB_DIST_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
 });

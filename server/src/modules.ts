@@ -18,6 +18,16 @@ import { incidentsModule } from './incidents/routes';
 import { scoresModule } from './scores/routes';
 import { webModule } from './web/routes';
 import { warningsModule } from './warnings/routes';
+import { registerSubscribers } from './events/bus';
+import { eventsModule } from './events/routes';
+import { apiKeysModule } from './apikeys/routes';
+import { webhooksModule } from './webhooks/routes';
+import { webhooksSubscriber } from './webhooks/service';
+import { rewardsSubscriber } from './rewards/subscribers';
+import { reporterNoticesSubscriber } from './tips/subscribers';
+
+/** Who reacts to the domain events (events/bus.ts): capabilities meet here, not by calling each other. */
+registerSubscribers([rewardsSubscriber, reporterNoticesSubscriber, webhooksSubscriber]);
 
 /** Every capability of the server, in the order their routes are mounted. Add a new one here. */
 export const modules: Module[] = [
@@ -38,6 +48,9 @@ export const modules: Module[] = [
   incidentsModule,
   scoresModule,
   warningsModule,
+  eventsModule,
+  apiKeysModule,
+  webhooksModule,
   webModule,
   idempotencyModule,
 ];

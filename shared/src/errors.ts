@@ -10,6 +10,8 @@ import { DRILL_ERRORS } from './errors/drills';
 import { SHELTER_ERRORS } from './errors/shelters';
 import { INCIDENT_ERRORS } from './errors/incidents';
 import { SCORE_ERRORS } from './errors/scores';
+import { API_KEY_ERRORS } from './errors/apikeys';
+import { WEBHOOK_ERRORS } from './errors/webhooks';
 import { IDEMPOTENCY_ERRORS } from './errors/idempotency';
 
 /**
@@ -68,6 +70,8 @@ export const ERRORS = {
   ...SHELTER_ERRORS,
   ...INCIDENT_ERRORS,
   ...SCORE_ERRORS,
+  ...API_KEY_ERRORS,
+  ...WEBHOOK_ERRORS,
   ...IDEMPOTENCY_ERRORS,
 } as const satisfies Record<string, { status: number; message: string }>;
 

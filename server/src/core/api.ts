@@ -1,7 +1,8 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { AppError, ErrorResponse, type Role } from '@yingji/shared';
+import { AppError, ErrorResponse, type ApiKeyScope, type Role } from '@yingji/shared';
+import { authenticateApiKey } from '../apikeys/auth';
 import { z, type ZodObject, type ZodType } from 'zod';
 import { authenticate, authenticateBot, requireRoles } from './auth';
 import type { AppServices, AppState, Caller } from './context';
@@ -18,7 +19,7 @@ export interface RouteSpec<B, Q, P> {
   summary: string;
   tags?: string[];
   /** `public`: no login; `any`: any logged-in user (the default); `bot`: a bot process (BOT_TOKEN); or the roles allowed. */
-  auth?: 'public' | 'any' | 'bot' | readonly Role[];
+  auth?: 'public' | 'any' | 'bot' | readonly Role[] | { apiKey: ApiKeyScope };
   body?: B;
   query?: Q;
   params?: P;
@@ -73,6 +74,7 @@ export class Api {
       scheme: 'bearer',
       bearerFormat: 'JWT',
     });
+    this.registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-Api-Key' });
   }
 
   route<
@@ -82,7 +84,8 @@ export class Api {
   >(spec: RouteSpec<B, Q, P>, handler: (input: RouteInput<B, Q, P>) => unknown | Promise<unknown>): void {
     const auth = spec.auth ?? 'any';
     const middlewares: Koa.Middleware<AppState>[] = [];
-    if (auth === 'bot') middlewares.push(authenticateBot(this.services));
+    if (typeof auth === 'object' && 'apiKey' in auth) middlewares.push(authenticateApiKey(this.services, auth.apiKey));
+    else if (auth === 'bot') middlewares.push(authenticateBot(this.services));
     else if (auth !== 'public') middlewares.push(authenticate(this.services));
     if (Array.isArray(auth)) middlewares.push(requireRoles(auth as readonly Role[]));
     middlewares.push(...(spec.before ?? []));
@@ -121,7 +124,14 @@ export class Api {
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary + roles,
       tags: spec.tags,
-      security: auth === 'public' ? [] : auth === 'bot' ? [{ bot: [] }] : [{ bearer: [] }],
+      security:
+        auth === 'public'
+          ? []
+          : auth === 'bot'
+            ? [{ bot: [] }]
+            : typeof auth === 'object' && 'apiKey' in auth
+              ? [{ apiKey: [auth.apiKey] }]
+              : [{ bearer: [] }],
       request: {
         params: spec.params as ZodObject | undefined,
         query: spec.query as ZodObject | undefined,

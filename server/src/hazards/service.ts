@@ -23,12 +23,11 @@ import { GridModel } from '../people/grid.model';
 import { TownModel } from '../people/town.model';
 import { UserModel } from '../people/user.model';
 import { VillageModel } from '../people/village.model';
-import { onHazardClosed } from '../rewards/service';
-import { notifyReporter } from '../tips/notify';
+import { reporterView } from '../people/reporter-view';
 import { defaultLocationOf, placeOf } from '../tips/place';
-import { reporterView } from '../tips/present';
 import { TipModel } from '../tips/tip.model';
 import { loadTownConfig } from '../towns/config';
+import { publishHazard } from './events';
 import { HazardModel, HazardStatModel, nextSeq, type Hazard, type HazardDoc } from './hazard.model';
 import {
   counterDelta,
@@ -143,6 +142,7 @@ export async function insertHazard(services: AppServices, caller: Caller, input:
     ],
   });
   await moveCounters(caller.town, null, doc);
+  await publishHazard(services, 'hazard.created', doc.toObject());
   return doc;
 }
 
@@ -298,12 +298,8 @@ export async function actOnHazard(
   ).lean();
   if (!updated) throw new AppError('CONFLICT');
   await moveCounters(caller.town, h, updated);
-
-  if (body.action === 'close') {
-    const tips = await TipModel.find({ _id: { $in: updated.tips } }).lean();
-    for (const t of tips) await notifyReporter(services.clock, t, 'closed', '所反映的隐患已整改销号');
-    await onHazardClosed(services, updated);
-  }
+  // Rewards and the reporters' notices react to the event (rewards/, tips/subscribers.ts).
+  await publishHazard(services, body.action === 'close' ? 'hazard.closed' : 'hazard.updated', updated);
   return hazardDetail(caller, updated);
 }
 

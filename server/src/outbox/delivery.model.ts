@@ -6,7 +6,14 @@ import { Schema, model, type InferSchemaType, type HydratedDocument, type Types 
  * the result. The idempotency key (one per recipient per message and step) is unique, so enqueuing
  * the same step twice, after a crash or a retry, stores it once and sends it once.
  */
-export const DELIVERY_CHANNELS = ['wecom_app', 'wecom_robot', 'wechaty', 'wechat_subscribe', 'phone_list'] as const;
+export const DELIVERY_CHANNELS = [
+  'wecom_app',
+  'wecom_robot',
+  'wechaty',
+  'wechat_subscribe',
+  'phone_list',
+  'webhook', // signed event POSTs (webhooks/)
+] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'parked'] as const;

@@ -1,6 +1,7 @@
 import type { AppServices } from '../core/context';
 import { WeComError, wecomFromConfig, type AppMessage, type TemplateCard } from '../wecom/client';
 import { WeComRobotSender, type RobotMessage } from '../wecom/robot';
+import { WebhookCallError, sendWebhook } from '../webhooks/sender';
 import type { DeliveryChannel, ParkedReason } from './delivery.model';
 import { WechatCallError, WechatSubscribeClient, type SubscribeMessage } from './wechat-subscribe';
 
@@ -47,7 +48,8 @@ export class SendFailure extends Error {
  * have no such check: those are parked for the office instead of risking a second copy.
  */
 export function resendableOnUnknown(d: Pick<OutgoingDelivery, 'channel' | 'recipient' | 'content'>): boolean {
-  return d.channel === 'wecom_app' && !d.recipient.group;
+  // Webhook receivers dedupe by the event id and X-Yingji-Delivery (signed into the body and headers).
+  return (d.channel === 'wecom_app' && !d.recipient.group) || d.channel === 'webhook';
 }
 
 interface Clients {
@@ -102,6 +104,8 @@ export async function sendDelivery(services: AppServices, d: OutgoingDelivery): 
         const r = await sub.send(d.recipient.address, d.content.card as SubscribeMessage);
         return { result: r };
       }
+      case 'webhook':
+        return { result: await sendWebhook(services, d as Parameters<typeof sendWebhook>[1]) };
       default:
         throw new SendFailure(
           `channel ${d.channel} is sent by another process`,
@@ -185,6 +189,8 @@ function toFailure(e: unknown): SendFailure {
       );
     return new SendFailure(e.message, e.outcome, e.retryable, e.retryAfterMs, e.retryable ? undefined : 'rejected');
   }
+  if (e instanceof WebhookCallError)
+    return new SendFailure(e.message, e.outcome, e.retryable, e.retryAfterMs, e.retryable ? undefined : 'rejected');
   if (e instanceof WechatCallError) {
     const reason = e.errcode === 43101 || e.errcode === 40003 ? 'invalid_recipient' : 'rejected';
     return new SendFailure(e.message, e.outcome, e.retryable, undefined, e.retryable ? undefined : reason);

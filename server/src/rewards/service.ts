@@ -15,7 +15,7 @@ import type { Hazard } from '../hazards/hazard.model';
 import { HazardModel } from '../hazards/hazard.model';
 import { enqueue } from '../outbox/enqueue';
 import { UserModel } from '../people/user.model';
-import { reporterView } from '../tips/present';
+import { reporterView } from '../people/reporter-view';
 import { TipModel } from '../tips/tip.model';
 import { loadTownConfig } from '../towns/config';
 import { ReporterAccessModel, RewardModel, type Reward } from './reward.model';

@@ -27,8 +27,8 @@ import { TownModel } from '../people/town.model';
 import { UserModel } from '../people/user.model';
 import { VillageModel } from '../people/village.model';
 import { RewardModel } from '../rewards/reward.model';
-import { onTipAccepted } from '../rewards/service';
 import { loadTownConfig, type TownConfig } from '../towns/config';
+import { publishTipAccepted, publishTipCreated } from './events';
 import { boundingBox, haversineM } from './geo';
 import { notifyReporter } from './notify';
 import { placeOf } from './place';
@@ -95,6 +95,7 @@ export async function createTip(
     submittedAt: now,
     clientId: body.clientId ?? crypto.randomUUID(),
   });
+  await publishTipCreated(services, tip.toObject());
   return { id: String(tip._id), code: tip.code, status: 'submitted' };
 }
 
@@ -320,7 +321,8 @@ export async function triageTip(
       throw e;
     }
     await TipModel.updateOne({ _id: tip._id }, { $set: { hazard: hazard._id } });
-    await onTipAccepted(services, hazard.toObject());
+    // Rewards react to the event (rewards/subscribers.ts).
+    await publishTipAccepted(services, tip, hazard);
     await notifyReporter(services.clock, tip, 'accepted', '已受理，已列入隐患清单', hazard.code);
   } else if (body.decision === 'duplicate') {
     await linkTip(services, caller, target!, tip);

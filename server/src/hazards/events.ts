@@ -1,0 +1,51 @@
+import type { Types } from 'mongoose';
+import type { AppServices } from '../core/context';
+import { publish } from '../events/bus';
+import { idOf, isoOf, maskPhonesIn } from '../events/privacy';
+import type { Hazard } from './hazard.model';
+
+type HazardLean = Hazard & { _id: Types.ObjectId };
+
+/** The outside view of a hazard in its events: no reporter, phones masked in the text. */
+export function hazardEventData(h: HazardLean): Record<string, unknown> {
+  const last = h.history?.at(-1);
+  return {
+    id: String(h._id),
+    code: h.code,
+    category: h.category,
+    level: h.level,
+    status: h.status,
+    source: h.source,
+    description: maskPhonesIn(h.description),
+    location: h.location ? { lat: h.location.lat, lng: h.location.lng } : undefined,
+    village: idOf(h.village),
+    grid: idOf(h.grid),
+    department: h.department ?? undefined,
+    deadline: isoOf(h.deadline),
+    overdue: Boolean(h.overdue),
+    closedAt: isoOf(h.closedAt),
+    closedOnTime: h.closedOnTime ?? undefined,
+    tips: (h.tips ?? []).map(String),
+    ...(last ? { action: last.action, from: last.from ?? undefined, to: last.to ?? undefined } : {}),
+  };
+}
+
+/**
+ * Publish a hazard's change. The id names the history entry the change wrote, so a repeat of the
+ * same change publishes nothing new.
+ */
+export function publishHazard(
+  services: AppServices,
+  event: 'hazard.created' | 'hazard.updated' | 'hazard.closed',
+  h: HazardLean,
+) {
+  const n = h.history?.length ?? 0;
+  return publish(services, {
+    id: `${event}:${String(h._id)}:${n}`,
+    event,
+    town: h.town,
+    subject: { kind: 'hazard', id: String(h._id) },
+    data: hazardEventData(h),
+    occurredAt: h.history?.at(-1)?.at ?? services.clock.now(),
+  });
+}
