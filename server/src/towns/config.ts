@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Types } from 'mongoose';
 import { AppError, ROLES } from '@yingji/shared';
 import { TownModel } from '../people/town.model';
+import { ModerationSettingsSchema } from '../moderation/settings';
+import { SubscribeSettingsSchema } from '../subscriptions/settings';
 
 /**
  * Per-town configuration (the FixMyStreet "cobrand" idea): every rule that differs between towns
@@ -90,6 +92,23 @@ export const TownConfigSchema = z.object({
         ]),
     })
     .prefault({}),
+  /** Mini-program subscription messages: per message kind, the template id and its keyword mapping. */
+  subscribe: SubscribeSettingsSchema,
+  /** Content check of residents' text and photos: the local word list's extra words, the scene. */
+  moderation: ModerationSettingsSchema,
+  /** WeChat subscribe-message template ids by purpose (e.g. `tipProgress`, `callout`). */
+  wechatSubscribeTemplates: z.record(z.string(), z.string().trim().max(64)).default({}),
+  /**
+   * The WeCom self-built app of this town, when it is not the deployment's (a county may run one
+   * WeCom corp or one per town). The secret is never shown back (see towns/service.ts).
+   */
+  wecomApp: z
+    .object({
+      corpId: z.string().trim().max(64).optional(),
+      agentId: z.number().int().min(0).optional(),
+      secret: z.string().trim().max(128).optional(),
+    })
+    .prefault({}),
   /** Extra settings of capabilities not modelled here yet. */
   extra: z.record(z.string(), z.unknown()).default({}),
 });
@@ -99,8 +118,28 @@ export function parseTownConfig(stored: unknown): TownConfig {
   return TownConfigSchema.parse(stored ?? {});
 }
 
+/**
+ * The one accessor of a town's settings. Parsed settings are cached per town and kept while the
+ * town's `updatedAt` is unchanged, so a change made by another process (the admin CLI, a second
+ * server) is seen at once; a change through towns/service.ts also drops the entry directly.
+ */
+const cache = new Map<string, { updatedAt: number; config: TownConfig }>();
+
 export async function loadTownConfig(townId: Types.ObjectId | string): Promise<TownConfig> {
-  const town = await TownModel.findById(townId).select('config').lean();
+  const key = String(townId);
+  const stamp = await TownModel.findById(townId).select('updatedAt').lean();
+  if (!stamp) throw new AppError('TOWN_NOT_FOUND');
+  const updatedAt = stamp.updatedAt ? new Date(stamp.updatedAt).getTime() : 0;
+  const hit = cache.get(key);
+  if (hit && hit.updatedAt === updatedAt) return hit.config;
+  const town = await TownModel.findById(townId).select('config updatedAt').lean();
   if (!town) throw new AppError('TOWN_NOT_FOUND');
-  return parseTownConfig(town.config);
+  const config = parseTownConfig(town.config);
+  cache.set(key, { updatedAt: town.updatedAt ? new Date(town.updatedAt).getTime() : 0, config });
+  return config;
+}
+
+/** Forget a town's cached settings (after changing them). */
+export function invalidateTownConfig(townId: Types.ObjectId | string): void {
+  cache.delete(String(townId));
 }
