@@ -193,7 +193,8 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
     const { id: afterPhoto } = await upload(grid, await photo({ format: 'png', gps: false }), 'after.png', 'image/png');
     await hazardsApi(grid).act(hazardId, { action: 'submit', note: '已加固', mediaIds: [afterPhoto] });
     clock.advance(24 * 3600_000);
-    const closed = await hazardsApi(office).act(hazardId, { action: 'close', note: '复核合格' });
+    const { id: check } = await upload(office, await photo({ gps: false }));
+    const closed = await hazardsApi(office).act(hazardId, { action: 'close', note: '复核合格', mediaIds: [check] });
     expect(closed).toMatchObject({
       status: 'closed',
       statusLabel: '已销号',
@@ -202,7 +203,7 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
       responsibleUnit: '十直社区居委会',
       closedAt: '2024-05-09T03:00:00.000Z',
     });
-    expect(closed.mediaIds).toEqual([photoId, afterPhoto]);
+    expect(closed.mediaIds).toEqual([photoId, afterPhoto, check]);
     expect(closed.history.map((e) => [e.action, e.from ?? null, e.to, e.by?.name])).toEqual([
       ['create', null, 'accepted', '应急办值班员'],
       ['assign', 'accepted', 'assigned', '应急办值班员'],

@@ -58,7 +58,10 @@ describe('the hazard list', () => {
       const { id } = await upload(as['grid.sq-01']!, await photo({ gps: false }));
       steps.push(['grid.sq-01', { action: 'submit', mediaIds: [id] }]);
     }
-    if (upto >= 4) steps.push(['office', { action: 'close' }]);
+    if (upto >= 4) {
+      const { id } = await upload(as.office!, await photo({ gps: false }));
+      steps.push(['office', { action: 'close', note: '复核合格', mediaIds: [id] }]);
+    }
     for (const [who, body] of steps) await api(who).act(h.id, body);
     return h.id;
   }

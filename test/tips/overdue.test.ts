@@ -92,7 +92,8 @@ describe('the overdue scheduler', () => {
     const { id: after } = await upload(office, await photo({ gps: false }));
     await hazardsApi(office).act(hazardId, { action: 'start' });
     await hazardsApi(office).act(hazardId, { action: 'submit', mediaIds: [after] });
-    const closed = await hazardsApi(office).act(hazardId, { action: 'close' });
+    const { id: check } = await upload(office, await photo({ gps: false }));
+    const closed = await hazardsApi(office).act(hazardId, { action: 'close', note: '复核合格', mediaIds: [check] });
     expect(closed).toMatchObject({ status: 'closed', closedOnTime: false });
     const stats = await hazardsApi(office).stats();
     expect(stats).toMatchObject({ month: '2024-08', closedThisMonth: { onTime: 0, late: 1 }, openMajor: 0 });

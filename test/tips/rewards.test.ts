@@ -45,7 +45,8 @@ describe('rewards decided by the office', () => {
     await hazardsApi(office).act(id, { action: 'assign', responsibleUserId: gridUserId });
     await hazardsApi(office).act(id, { action: 'start' });
     await hazardsApi(office).act(id, { action: 'submit', mediaIds: [pic] });
-    await hazardsApi(office).act(id, { action: 'close', fineAmount });
+    const { id: check } = await upload(office, await photo({ gps: false }));
+    await hazardsApi(office).act(id, { action: 'close', note: '复核合格', mediaIds: [check], fineAmount });
     return { tipId: tip.id, hazardId: id, rewardsBefore };
   }
 

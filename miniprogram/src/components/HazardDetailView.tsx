@@ -14,10 +14,11 @@ import { Timeline } from './Timeline';
 import { useData } from '../hooks/useData';
 
 class MissingPhoto extends Error {
-  constructor() {
-    super('提交整改需要至少一张整改后的照片');
+  constructor(message = '提交整改需要至少一张整改后的照片') {
+    super(message);
   }
 }
+const CLOSE_EVIDENCE = '复核销号须填写复核意见，并至少上传一张复核照片';
 
 /** Which actions this user may take on a hazard in its current state (the server decides again). */
 export function allowedActions(h: HazardDetail, userId: string, office: boolean): HazardAction[] {
@@ -36,7 +37,7 @@ const ACTION_LABELS: Record<HazardAction, string> = {
   assign: '交办',
   start: '开始整改',
   submit: '提交整改（需照片）',
-  close: '复核通过，销号',
+  close: '复核通过，销号（需意见和照片）',
   reopen: '退回重新整改',
   comment: '添加备注',
 };
@@ -103,6 +104,8 @@ export function HazardDetailView(props: { id: string }) {
     setError(undefined);
     try {
       if (a === 'submit' && photos.length === 0) throw new MissingPhoto();
+      // 销号 needs its re-inspection record (the server checks again).
+      if (a === 'close' && (photos.length === 0 || !note.trim())) throw new MissingPhoto(CLOSE_EVIDENCE);
       const mediaIds: string[] = [];
       for (const p of photos) mediaIds.push(await uploadPhoto(p));
       await hazardsApi(api()).act(props.id, {
@@ -195,13 +198,15 @@ export function HazardDetailView(props: { id: string }) {
             />
           ) : action ? (
             <View className="card">
-              {action === 'submit' || action === 'comment' ? (
+              {action === 'submit' || action === 'comment' || action === 'close' ? (
                 <PhotoPicker id="hazard-photos" value={photos} onChange={setPhotos} max={6} />
               ) : null}
               <Textarea
                 className="textarea"
                 value={note}
-                placeholder={action === 'reopen' ? '退回原因' : '说明（选填）'}
+                placeholder={
+                  action === 'reopen' ? '退回原因' : action === 'close' ? '复核意见（必填）' : '说明（选填）'
+                }
                 onInput={(e) => setNote(e.detail.value)}
               />
               <Button type="primary" size="large" className="big-btn" loading={busy} onClick={() => act(action)}>

@@ -45,6 +45,19 @@ export function decide(status: HazardStatus, action: HazardAction, relations: re
   return { ok: true, to: rule.to ?? status };
 }
 
+/**
+ * The evidence an action must carry. 复核销号 (close) is the office's re-inspection: the work plan's
+ * 销号 needs its record, so a note of what was checked and at least one photo of the site.
+ */
+export function missingEvidence(
+  action: HazardAction,
+  input: { note?: string | null; mediaIds?: readonly unknown[] | null },
+): 'HAZARD_CLOSE_EVIDENCE_REQUIRED' | null {
+  if (action !== 'close') return null;
+  if (!input.note?.trim() || !input.mediaIds?.length) return 'HAZARD_CLOSE_EVIDENCE_REQUIRED';
+  return null;
+}
+
 export const isOpen = (status: HazardStatus) => status !== 'closed';
 
 /** The rectification deadline: the level's number of days after the given time. */

@@ -5,11 +5,12 @@ import type { Relation } from './rules';
 
 /**
  * Which hazards a caller may see: the office the town's; a cadre their village's; a grid member
- * their grids'; anyone the hazards they are responsible for. Always within the caller's town.
+ * their grids'; anyone the hazards they are responsible for or reported. Always within the caller's town.
  */
 export function hazardScope(caller: Caller): Record<string, unknown> {
   if (isOffice(caller.role)) return { town: caller.town };
-  const or: Record<string, unknown>[] = [{ responsibleUser: caller._id }];
+  // The reporter may always read what they reported, also outside their grid or village.
+  const or: Record<string, unknown>[] = [{ responsibleUser: caller._id }, { reportedBy: caller._id }];
   if (caller.role === 'cadre' && caller.villageId) or.push({ village: new Types.ObjectId(caller.villageId) });
   if ((caller.role === 'grid' || caller.role === 'cadre') && caller.gridIds.length)
     or.push({ grid: { $in: caller.gridIds.map((g) => new Types.ObjectId(g)) } });

@@ -37,6 +37,7 @@ import {
   formatHazardCode,
   localMonth,
   localYear,
+  missingEvidence,
   type CounterState,
 } from './rules';
 import { hazardScope, relationsTo } from './scope';
@@ -188,7 +189,7 @@ export async function linkTip(
   hazardId: Types.ObjectId,
   tip: { _id: Types.ObjectId; code: string; mediaIds: Types.ObjectId[] },
 ) {
-  await HazardModel.updateOne(
+  const updated = await HazardModel.findOneAndUpdate(
     { _id: hazardId, town: caller.town },
     {
       $addToSet: { tips: tip._id, mediaIds: { $each: tip.mediaIds } },
@@ -203,7 +204,10 @@ export async function linkTip(
         },
       },
     },
-  );
+    { returnDocument: 'after' },
+  ).lean();
+  // Rewards re-check who reported first (an earlier tip linked later keeps its priority).
+  if (updated) await publishHazard(services, 'hazard.updated', updated);
 }
 
 /**
@@ -256,11 +260,14 @@ export async function actOnHazard(
     case 'submit':
       if (!body.mediaIds?.length) throw new AppError('HAZARD_PHOTO_REQUIRED');
       break;
-    case 'close':
+    case 'close': {
+      const missing = missingEvidence(body.action, body);
+      if (missing) throw new AppError(missing);
       set.closedAt = now;
       set.closedOnTime = !h.deadline || now <= h.deadline;
       if (body.fineAmount !== undefined) set.fineAmount = body.fineAmount;
       break;
+    }
     case 'reopen':
       if (!note) throw new AppError('HAZARD_REASON_REQUIRED');
       unset.closedAt = '';

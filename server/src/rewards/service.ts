@@ -27,7 +27,8 @@ type RewardLean = Reward & { _id: Types.ObjectId; createdAt: Date };
 /**
  * Propose a reward when a hazard's tip is verified (per the town's trigger: accepted, or closed).
  * The first valid reporter of the matter (the earliest linked tip from a rewarded role) gets it;
- * one reward per hazard, so later duplicates get none.
+ * one reward per hazard, so later duplicates get none. Run again when a tip is linked later: an
+ * earlier tip marked a duplicate after a later one was accepted takes the undecided reward over.
  */
 export async function proposeFor(services: AppServices, hazard: HazardLean, trigger: 'accepted' | 'closed') {
   const cfg = await loadTownConfig(hazard.town);
@@ -61,7 +62,43 @@ export async function proposeFor(services: AppServices, hazard: HazardLean, trig
     });
   } catch (e) {
     if ((e as { code?: number }).code !== 11000) throw e; // already proposed for this hazard
+    await givePriorityTo(services, hazard, first);
   }
+}
+
+/**
+ * The hazard's reward already exists: if it went to a later tip while the office has not paid or
+ * refused it, move it to the first reporter (one conditional update; the decisions say why).
+ */
+async function givePriorityTo(
+  services: AppServices,
+  hazard: HazardLean,
+  first: {
+    _id: Types.ObjectId;
+    code: string;
+    reporter: Types.ObjectId;
+    confidential?: boolean | null;
+    submittedAt: Date;
+  },
+) {
+  const reward = await RewardModel.findOne({ hazard: hazard._id }).lean();
+  if (!reward || String(reward.tip) === String(first._id)) return;
+  const current = await TipModel.findById(reward.tip).select('submittedAt').lean();
+  if (current && current.submittedAt.getTime() <= first.submittedAt.getTime()) return;
+  await RewardModel.updateOne(
+    { _id: reward._id, tip: reward.tip, status: { $in: ['proposed', 'approved'] } },
+    {
+      $set: { tip: first._id, reporter: first.reporter, confidential: Boolean(first.confidential) },
+      $push: {
+        decisions: {
+          at: services.clock.now(),
+          decision: 'reassign',
+          amount: reward.amount,
+          reason: `更早的举报 ${first.code} 已并入，奖励归首位举报人`,
+        },
+      },
+    },
+  );
 }
 
 export const onTipAccepted = (services: AppServices, hazard: HazardLean) => proposeFor(services, hazard, 'accepted');

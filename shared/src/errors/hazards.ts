@@ -7,4 +7,5 @@ export const HAZARD_ERRORS = {
   HAZARD_PHOTO_REQUIRED: { status: 400, message: '提交整改时请至少上传一张整改照片' },
   HAZARD_REASON_REQUIRED: { status: 400, message: '请填写原因' },
   HAZARD_DEADLINE_INVALID: { status: 400, message: '整改期限不能早于当前时间' },
+  HAZARD_CLOSE_EVIDENCE_REQUIRED: { status: 400, message: '复核销号须填写复核意见，并至少上传一张复核照片' },
 } as const;
