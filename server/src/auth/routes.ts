@@ -1,5 +1,6 @@
-import { LoginRequest, LoginResponse, WechatLoginRequest } from '@yingji/shared';
+import { LoginLockoutList, LoginRequest, LoginResponse, OFFICE_ROLES, WechatLoginRequest } from '@yingji/shared';
 import type { Module } from '../core/module';
+import { recentLockouts } from './lockout';
 import { loginWithPassword, loginWithWechat } from './service';
 
 export const authModule: Module = {
@@ -28,6 +29,17 @@ export const authModule: Module = {
         response: LoginResponse,
       },
       ({ body, services }) => loginWithWechat(services, body),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/auth/lockouts',
+        summary: '最近 24 小时的登录锁定（账号或来源地址）',
+        tags: ['auth'],
+        auth: OFFICE_ROLES,
+        response: LoginLockoutList,
+      },
+      async ({ caller, services }) => ({ items: await recentLockouts(caller.town, services.clock.now()) }),
     );
   },
 };

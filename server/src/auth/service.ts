@@ -1,32 +1,12 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, type LoginResponse, type Role } from '@yingji/shared';
 import { signToken } from '../core/auth';
 import type { AppServices } from '../core/context';
 import { UserModel, type UserDoc } from '../people/user.model';
 import { resolveTown } from '../people/service';
+import { assertNotLocked, recordFailure, recordSuccess } from './lockout';
 import { dummyHash, verifyPassword } from './passwords';
 import { WechatClient } from './wechat-client';
 import { WechatSessionModel } from './wechat-session.model';
-
-/**
- * Repeated failed logins are slowed down: after 5 failures for one username (or 20 from one
- * address) in 15 minutes, further attempts wait. Per instance; behind a load balancer use sticky
- * sessions or a shared store (rate-limiter-flexible has several).
- */
-const failuresByUser = new RateLimiterMemory({ keyPrefix: 'login-user', points: 5, duration: 15 * 60 });
-const failuresByIp = new RateLimiterMemory({ keyPrefix: 'login-ip', points: 20, duration: 15 * 60 });
-
-async function assertNotBlocked(username: string, ip: string) {
-  const [u, i] = await Promise.all([failuresByUser.get(username), failuresByIp.get(ip)]);
-  const blocked = [u, i].find((r) => r && r.remainingPoints <= 0 && r.consumedPoints > 0);
-  if (blocked) throw new AppError('LOGIN_TOO_MANY_ATTEMPTS', { retryAfter: Math.ceil(blocked.msBeforeNext / 1000) });
-}
-
-async function recordFailure(username: string, ip: string) {
-  await Promise.all([failuresByUser.consume(username), failuresByIp.consume(ip)]).catch((e) => {
-    if (!(e instanceof RateLimiterRes)) throw e;
-  });
-}
 
 export function sessionOf(services: Pick<AppServices, 'config'>, user: UserDoc): LoginResponse {
   const id = String(user._id);
@@ -42,15 +22,16 @@ export async function loginWithPassword(
   ip: string,
 ): Promise<LoginResponse> {
   const username = input.username.trim();
-  await assertNotBlocked(username, ip);
+  // Slowed down per (account, address) and per address, in the database (see lockout.ts).
+  await assertNotLocked(username, ip, services.clock.now());
   const user = await UserModel.findOne({ username });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
   if (!user || !user.passwordHash || !ok) {
-    await recordFailure(username, ip);
+    await recordFailure(username, ip, user?.town ?? undefined, services.clock.now());
     throw new AppError('LOGIN_FAILED');
   }
   if (!user.active) throw new AppError('ACCOUNT_DISABLED');
-  await failuresByUser.delete(username);
+  await recordSuccess(username, ip);
   user.lastLoginAt = services.clock.now();
   await user.save();
   return sessionOf(services, user);

@@ -37,3 +37,22 @@ export const LoginResponse = z
   })
   .meta({ id: 'LoginResponse' });
 export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** A recent login lock-out: of one account from one address, or of a whole address. */
+export const LoginLockout = z
+  .object({
+    kind: z.enum(['account', 'address']),
+    /** The name tried (also one that does not exist); absent for an address lock-out. */
+    username: z.string().optional(),
+    ip: z.string(),
+    failures: z.number().int(),
+    lockedAt: z.string(),
+    lockedUntil: z.string(),
+    /** Whether it still holds now. */
+    active: z.boolean(),
+  })
+  .meta({ id: 'LoginLockout' });
+export type LoginLockout = z.infer<typeof LoginLockout>;
+
+export const LoginLockoutList = z.object({ items: z.array(LoginLockout) }).meta({ id: 'LoginLockoutList' });
+export type LoginLockoutList = z.infer<typeof LoginLockoutList>;
