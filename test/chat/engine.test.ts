@@ -69,8 +69,64 @@ describe('the conversation engine', () => {
     expect(h!.location).toMatchObject({ lat: 29.815, lng: 107.86, address: '石龙村小学' });
   });
 
-  it('asks for a description when 隐患 comes alone', async () => {
+  it('asks for a description when 隐患 comes alone, with or without #', async () => {
     expect(await say('grid.sl-02', '#隐患')).toEqual([ENGINE_TEXTS.hazardNeedsDescription]);
+    expect(await say('grid.sl-02', '隐患')).toEqual([ENGINE_TEXTS.hazardNeedsDescription]);
+    expect(await say('grid.sl-02', '隐患：')).toEqual([ENGINE_TEXTS.hazardNeedsDescription]);
+  });
+
+  it("stores a chat hazard's description with its Chinese punctuation as written", async () => {
+    const code = codeIn(
+      await say('grid.sl-02', '#隐患 桥头路面塌陷，车辆无法通行！请尽快处理 位置：石龙村（二组）桥头'),
+    );
+    const h = await HazardModel.findOne({ code }).lean();
+    expect(h!.description).toBe('桥头路面塌陷，车辆无法通行！请尽快处理（位置：石龙村（二组）桥头）');
+  });
+
+  it('finds a hazard by its code typed in lower case, with or without 查', async () => {
+    const code = codeIn(await say('grid.sl-02', '隐患 护栏缺失'))!;
+    expect(code).toMatch(/^SZ-\d{4}-\d{4}$/);
+    for (const line of [`查 ${code.toLowerCase()}`, `查询${code.toLowerCase()}的进度`, code.toLowerCase()])
+      expect((await say('grid.sl-02', line))[0]).toMatch(new RegExp(`^隐患 ${code}：`));
+  });
+
+  it('attaches a location only to a report that is waiting for its place', async () => {
+    const at = { lat: 29.81, lng: 107.86, label: '石龙村二组' };
+    // Reported with a pin: a second location is not taken as the hazard's.
+    await say('grid.sh-01', { location: at });
+    const placed = codeIn(await say('grid.sh-01', '隐患 电线杆倾斜'))!;
+    expect(await say('grid.sh-01', { location: { ...at, lat: 29.82 } })).toEqual([
+      ENGINE_TEXTS.locationNotAttached(placed),
+    ]);
+    const notes = async (code: string) =>
+      (await HazardModel.findOne({ code }).lean())!.history
+        .map((e) => e.note ?? '')
+        .filter((n) => n.startsWith('补充位置'));
+    expect(await notes(placed)).toEqual([]);
+
+    // Reported without one: the bot asks, the next location is attached, once.
+    now += 10 * MINUTE;
+    const waiting = await say('grid.sh-01', '隐患 路面积水');
+    const code = codeIn(waiting)!;
+    expect(waiting).toEqual([ENGINE_TEXTS.hazardCreated(code, 5)]);
+    expect(await say('grid.sh-01', { location: at })).toEqual([ENGINE_TEXTS.locationAttached(code)]);
+    expect(await say('grid.sh-01', { location: at })).toEqual([ENGINE_TEXTS.locationNotAttached(code)]);
+    expect(await notes(code)).toHaveLength(1);
+  });
+
+  it("takes a location sent after asking for a shelter as the shelter question, not the report's place", async () => {
+    now += 10 * MINUTE;
+    const code = codeIn(await say('grid.sh-02', '隐患 河堤渗水'))!;
+    expect(await say('grid.sh-02', '避难场所在哪')).toEqual([ENGINE_TEXTS.askLocation]);
+    const answer = await say('grid.sh-02', { location: { lat: 29.8, lng: 107.86 } });
+    expect(answer).toHaveLength(1);
+    expect(answer[0]).toMatch(/^(离您最近的避难场所|附近暂无登记的避难场所)/);
+    const h = await HazardModel.findOne({ code }).lean();
+    expect(h!.history.map((e) => e.note ?? '').filter((n) => n.startsWith('补充位置'))).toEqual([]);
+    // Nor is that location the place of a report made right after: the bot asks for it.
+    const next = await say('grid.sh-02', '隐患 堤坝裂缝');
+    expect(next).toEqual([ENGINE_TEXTS.hazardCreated(codeIn(next)!, 5)]);
+    expect((await HazardModel.findOne({ code: codeIn(next) }).lean())!.location).not.toMatchObject({ lat: 29.8 });
   });
 
   it('checks a participant in to the running drill, once, and says when there is none', async () => {
@@ -87,13 +143,15 @@ describe('the conversation engine', () => {
     expect(await say('cadre.xj', '签到')).toEqual([ENGINE_TEXTS.checkedIn('防汛拉动演练', 0, true)]);
   });
 
-  it("records people moved for the sender's transfer point, and says when there is none", async () => {
-    expect(await say('grid.xj-02', '已转移 12 人')).toEqual([ENGINE_TEXTS.noTransferTask]);
+  it("records people moved for the sender's transfer point during a warning, and says when there is none", async () => {
     const office = await srv.login('office', 'Office@2024');
+    await office.post('/api/callouts', { title: '新建村暴雨预警', level: 'orange', area: { grids: ['XJ-02'] } });
+    expect(await say('grid.xj-02', '已转移 12 人')).toEqual([ENGINE_TEXTS.noTransferTask]);
     const grid = await GridModel.findOne({ code: 'XJ-02' }).lean();
     await office.post('/api/hazard-points', { name: '新建村二组滑坡点', residents: 20, gridId: String(grid!._id) });
     expect(await say('grid.xj-02', '已转移１２人')).toEqual([ENGINE_TEXTS.transferRecorded(12, 12, 20)]);
     expect(await say('grid.xj-02', '已转移 3 人')).toEqual([ENGINE_TEXTS.transferRecorded(3, 15, 20)]);
+    expect(await say('grid.xj-02', '转移 1 户 4 人')).toEqual([ENGINE_TEXTS.transferRecorded(4, 19, 20)]);
   });
 
   it('answers one-to-one lines it does not understand with a hint, and tells a stranger how to bind once', async () => {

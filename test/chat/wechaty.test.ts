@@ -229,6 +229,14 @@ describe('a WeChat group through Wechaty', () => {
     expect(sentTo(ROOM_ID).filter((s) => s.text.includes('已确认收到'))).toHaveLength(1);
   });
 
+  it('tells a member who already confirmed, and writes 收到 again, when they did', async () => {
+    const n = sentTo(ROOM_ID).length;
+    member.say('收到').to(room);
+    const reply = await nextReply(ROOM_ID, n);
+    expect(reply.text).toMatch(/^@李网格 您已于 \d{2}:\d{2} 确认收到“地质灾害黄色预警”，无需重复回复。$/);
+    expect(reply.mentionIdList).toEqual([member.id]);
+  });
+
   it("sends the outbox's messages for WeChat to the room, @mentioning who has not answered", async () => {
     const town = await TownModel.findOne({ code: 'SZ' });
     const group = await ChatGroupModel.findOne({ externalId: ROOM_ID });

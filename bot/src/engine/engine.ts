@@ -1,5 +1,6 @@
 import { ApiError, parseChatCommand, type ApiClient, type ChatCommand, type ChatSession } from '@yingji/shared';
 import { T } from './texts';
+import { clockTime, day } from './time';
 import type { EngineInput, EngineReply, InboundLocation, SessionProvider } from './types';
 
 /** The few fields of the server's answers the engine reads (the full schemas belong to their capabilities). */
@@ -26,6 +27,15 @@ interface NearestAnswer {
 interface AckAnswer {
   callout?: { title?: string };
   title?: string;
+  ackAt?: string;
+  alreadyAcked?: boolean;
+}
+interface StageAnswer {
+  callout: { title: string };
+  stage: 'at_post' | 'transfer_done';
+  at: string;
+  count?: number;
+  alreadyReported: boolean;
 }
 
 export interface EngineOptions {
@@ -39,14 +49,18 @@ export interface EngineOptions {
 }
 
 interface SenderState {
-  lastHazard?: { id: string; code: string; at: number };
-  lastLocation?: InboundLocation & { at: number };
+  /** The sender's last report; `awaitingPlace` while it has no pin and the bot asked for one. */
+  lastHazard?: { id: string; code: string; at: number; awaitingPlace: boolean };
+  /** `forShelter`: it was sent to answer a shelter question, so it is no report's place. */
+  lastLocation?: InboundLocation & { at: number; forShelter?: boolean };
   wantsShelterAt?: number;
   explainedUnknown?: boolean;
-  session?: { value: ChatSession; until: number };
+  /** Sessions by the group written in ('' one-to-one): the session names the group, so 收到 finds its call-out. */
+  sessions: Map<string, { value: ChatSession; until: number }>;
 }
 
 const MAX_SENDERS = 10_000;
+const MAX_GROUPS_PER_SENDER = 32;
 const SESSION_REUSE_MS = 10 * 60 * 1000; // tokens live 15 minutes
 const LOCATION_FRESH_MS = 30 * 60 * 1000;
 
@@ -82,7 +96,7 @@ export class ChatEngine {
     if (s) {
       this.senders.delete(key); // re-insert: the Map's order is then least recently used first
     } else {
-      s = {};
+      s = { sessions: new Map() };
       if (this.senders.size >= MAX_SENDERS) this.senders.delete(this.senders.keys().next().value!);
     }
     this.senders.set(key, s);
@@ -104,7 +118,7 @@ export class ChatEngine {
             channel: input.channel,
           }),
         {
-          ok: (a: AckAnswer) => [T.acked(a?.callout?.title ?? a?.title)],
+          ok: (a: AckAnswer) => this.ackReply(a),
           notFound: { CALLOUT_NONE_OPEN: [T.noOpenCallout] },
         },
       );
@@ -118,6 +132,7 @@ export class ChatEngine {
     }
     if (cmd.intent === 'help') return [T.help];
     if (cmd.intent === 'bind') return this.bind(input, st, cmd.code);
+    if (cmd.intent === 'bind_group') return this.bindGroup(input, cmd.code);
 
     const client = await this.clientFor(input, st);
     if (!client) return this.unknown(input, st);
@@ -131,16 +146,18 @@ export class ChatEngine {
       case 'report_hazard': {
         if (!cmd.description) return [T.hazardNeedsDescription];
         const description = cmd.location ? `${cmd.description}（位置：${cmd.location}）` : cmd.description;
-        const loc = this.freshLocation(st, this.attachWindowMs);
+        const fresh = this.freshLocation(st, this.attachWindowMs);
+        const loc = fresh?.forShelter ? undefined : fresh;
         const body = {
           description,
           source: 'chat',
           ...(loc ? { location: { lat: loc.lat, lng: loc.lng, address: cmd.location ?? loc.label } } : {}),
         };
+        const minutes = Math.round(this.attachWindowMs / 60000);
         return this.call(() => client.post<HazardAnswer>('/api/hazards', body), {
           ok: (h) => {
-            st.lastHazard = { id: h.id, code: h.code, at: this.now() };
-            return [T.hazardCreated(h.code, Math.round(this.attachWindowMs / 60000))];
+            st.lastHazard = { id: h.id, code: h.code, at: this.now(), awaitingPlace: !loc };
+            return [loc ? T.hazardCreatedWithPlace(h.code, minutes) : T.hazardCreated(h.code, minutes)];
           },
         });
       }
@@ -151,11 +168,23 @@ export class ChatEngine {
           forbidden: [T.hazardForbidden(cmd.code)],
         });
       case 'ack':
-        return this.call(() => client.post<AckAnswer>('/api/callouts/ack-latest', { channel }), {
-          ok: (a) => [T.acked(a?.callout?.title ?? a?.title)],
-          // 收到 is a common word in a group: say nothing there when no warning is open.
+        return this.call(() => client.post<AckAnswer>('/api/chat/ack', { channel, ...this.place(input, st) }), {
+          ok: (a) => this.ackReply(a),
+          // 收到 is a common word in a group: say nothing there when no warning of that group is open.
           notFound: { CALLOUT_NONE_OPEN: inGroup ? [] : [T.noOpenCallout] },
         });
+      case 'stage': {
+        const body = {
+          channel,
+          stage: cmd.stage,
+          ...(cmd.count !== undefined ? { count: cmd.count } : {}),
+          ...this.place(input, st),
+        };
+        return this.call(() => client.post<StageAnswer>('/api/chat/stage', body), {
+          ok: (r) => [this.stageReply(r)],
+          notFound: { CALLOUT_NONE_OPEN: inGroup ? [] : [T.noCalloutForStage] },
+        });
+      }
       case 'checkin': {
         const loc = this.freshLocation(st, this.attachWindowMs);
         const body = { channel, ...(loc ? { location: { lat: loc.lat, lng: loc.lng } } : {}) };
@@ -165,9 +194,10 @@ export class ChatEngine {
         });
       }
       case 'transfer':
-        return this.call(() => client.post<TransferAnswer>('/api/transfers', { count: cmd.count, channel }), {
+        return this.call(() => client.post<TransferAnswer>('/api/chat/transfer', { count: cmd.count, channel }), {
           ok: (r) => [T.transferRecorded(cmd.count, r?.moved, r?.planned)],
           notFound: { HAZARD_POINT_NOT_FOUND: [T.noTransferTask], TRANSFER_NO_PLAN: [T.noTransferTask] },
+          refused: { CHAT_TRANSFER_NO_WARNING: [T.transferNoWarning] },
         });
       case 'nearest_shelter': {
         const loc = this.freshLocation(st, LOCATION_FRESH_MS);
@@ -194,25 +224,43 @@ export class ChatEngine {
     );
   }
 
+  /**
+   * A location is attached to a report only when that report is waiting for its place (it came
+   * without a pin and the bot asked for one). Otherwise it answers a pending shelter question, or
+   * the bot says what it did not do with it; when both wait, the later request wins.
+   */
   private async onLocation(input: EngineInput, st: SenderState, loc: InboundLocation): Promise<string[]> {
     st.lastLocation = { ...loc, at: this.now() };
-    const hazard = this.recentHazard(st);
-    const wantsShelter = st.wantsShelterAt !== undefined && this.now() - st.wantsShelterAt <= this.attachWindowMs;
-    if (!hazard && !wantsShelter) return input.group ? [] : [T.locationNoted];
+    const recent = this.recentHazard(st);
+    let hazard = recent?.awaitingPlace ? recent : undefined;
+    let wantsShelter = st.wantsShelterAt !== undefined && this.now() - st.wantsShelterAt <= this.attachWindowMs;
+    if (hazard && wantsShelter) {
+      if (st.wantsShelterAt! >= hazard.at) hazard = undefined;
+      else wantsShelter = false;
+    }
+    if (!hazard && !wantsShelter) {
+      if (recent) return [T.locationNotAttached(recent.code)];
+      return input.group ? [] : [T.locationNoted];
+    }
     const client = await this.clientFor(input, st);
     if (!client) return this.unknown(input, st);
     const out: string[] = [];
     if (hazard) {
       const where = `${loc.label ? `${loc.label} ` : ''}(${loc.lat.toFixed(6)}, ${loc.lng.toFixed(6)})`;
       const note = `补充位置：${where}`;
+      const target = hazard;
       out.push(
-        ...(await this.call(() => client.post(`/api/hazards/${hazard.id}/actions`, { action: 'comment', note }), {
-          ok: () => [T.locationAttached(hazard.code)],
+        ...(await this.call(() => client.post(`/api/hazards/${target.id}/actions`, { action: 'comment', note }), {
+          ok: () => {
+            target.awaitingPlace = false;
+            return [T.locationAttached(target.code)];
+          },
         })),
       );
     }
     if (wantsShelter) {
       st.wantsShelterAt = undefined;
+      st.lastLocation.forShelter = true;
       out.push(...(await this.nearest(client, loc)));
     }
     return out;
@@ -242,11 +290,29 @@ export class ChatEngine {
       () => this.opts.sessions.bind!({ channel: input.channel, externalUserId: input.sender.id, code }),
       {
         ok: (r) => {
-          st.session = undefined;
+          st.sessions.clear();
           st.explainedUnknown = false;
           return [T.bound(r.name)];
         },
       },
+    );
+  }
+
+  /** `绑定群 123456` in a room: the room becomes the group of the grid the console's code names. */
+  private async bindGroup(input: EngineInput, code: string): Promise<string[]> {
+    if (!input.group) return [T.bindGroupInGroup];
+    if (input.channel === 'terminal' || !this.opts.sessions.bindGroup) return [T.bindGroupInGroup];
+    const group = input.group;
+    return this.call(
+      () =>
+        this.opts.sessions.bindGroup!({
+          channel: input.channel as 'wechaty' | 'wecom_app',
+          externalUserId: input.sender.id,
+          groupExternalId: group.id,
+          groupName: group.name,
+          code,
+        }),
+      { ok: (r) => [T.groupBound(r.placeName)] },
     );
   }
 
@@ -259,15 +325,47 @@ export class ChatEngine {
 
   private async clientFor(input: EngineInput, st: SenderState): Promise<ApiClient | undefined> {
     const now = this.now();
-    if (!st.session || st.session.until <= now) {
+    const key = input.group?.id ?? '';
+    let session = st.sessions.get(key);
+    if (!session || session.until <= now) {
       const value = await this.opts.sessions.open({
         channel: input.channel,
         externalUserId: input.sender.id,
         groupExternalId: input.group?.id,
       });
-      st.session = value ? { value, until: now + SESSION_REUSE_MS } : undefined;
+      if (st.sessions.size >= MAX_GROUPS_PER_SENDER) st.sessions.clear();
+      session = value ? { value, until: now + SESSION_REUSE_MS } : undefined;
+      if (session) st.sessions.set(key, session);
+      else st.sessions.delete(key);
     }
-    return st.session ? this.opts.api.as(st.session.value.token) : undefined;
+    return session ? this.opts.api.as(session.value.token) : undefined;
+  }
+
+  /** Where the line was written, for the server: the group as the session knows it (absent: unknown group). */
+  private place(input: EngineInput, st: SenderState): { inGroup: boolean; groupId?: string } {
+    if (!input.group) return { inGroup: false };
+    const groupId = st.sessions.get(input.group.id)?.value.group?.id;
+    return groupId ? { inGroup: true, groupId } : { inGroup: true };
+  }
+
+  private ackReply(a: AckAnswer): string[] {
+    const title = a?.callout?.title ?? a?.title;
+    if (a?.alreadyAcked && title && a.ackAt) return [T.alreadyAcked(title, this.when(a.ackAt))];
+    return [T.acked(title)];
+  }
+
+  private stageReply(r: StageAnswer): string {
+    const when = this.when(r.at);
+    if (r.stage === 'at_post')
+      return r.alreadyReported ? T.atPostAlready(r.callout.title, when) : T.atPostRecorded(r.callout.title, when);
+    return r.alreadyReported
+      ? T.transferDoneAlready(r.callout.title, when, r.count)
+      : T.transferDoneRecorded(r.callout.title, r.count);
+  }
+
+  /** A time in Asia/Shanghai: 14:05 today, 6月30日 14:05 another day. */
+  private when(iso: string): string {
+    return clockTime(iso, this.now());
   }
 
   private recentHazard(st: SenderState) {
@@ -286,12 +384,19 @@ export class ChatEngine {
    */
   private async call<R>(
     fn: () => Promise<R>,
-    on: { ok: (r: R) => string[]; notFound?: Record<string, string[]>; forbidden?: string[] },
+    on: {
+      ok: (r: R) => string[];
+      notFound?: Record<string, string[]>;
+      forbidden?: string[];
+      /** Answers by error code, whatever the status (a rule of the work refused it). */
+      refused?: Record<string, string[]>;
+    },
   ): Promise<string[]> {
     try {
       return on.ok(await fn());
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
+      if (on.refused?.[e.code]) return on.refused[e.code]!;
       if (e.status === 404) return on.notFound?.[e.code] ?? on.notFound?.['*'] ?? [T.notAvailable];
       if (e.status === 403) return on.forbidden ?? [T.forbidden];
       if (e.status === 401) return [T.unreachable];
@@ -299,18 +404,4 @@ export class ChatEngine {
       return [T.failed(e.message)];
     }
   }
-}
-
-/** An ISO time as a date in Asia/Shanghai: 2024-06-30. */
-export function day(iso?: string): string | undefined {
-  if (!iso) return undefined;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return undefined;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
-  return parts;
 }

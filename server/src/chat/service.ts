@@ -8,12 +8,16 @@ import {
   type ChatBindResult,
   type ChatSession,
   type ChatSessionRequest,
+  type ChatTransferRequest,
   type Role,
+  type TransferResult,
 } from '@yingji/shared';
 import type { Types } from 'mongoose';
+import { warningInForceFor } from '../callouts/chat';
 import type { AppServices, Caller } from '../core/context';
-import { ChatGroupModel } from '../people/chat-group.model';
+import { ChatGroupModel, type ChatChannel } from '../people/chat-group.model';
 import { UserModel } from '../people/user.model';
+import { reportTransfer } from '../shelters/service';
 import { ChatBindCodeModel, ProcessedMessageModel } from './models';
 
 /** A chat session's token lives a quarter of an hour: enough for a conversation, little if it leaks. */
@@ -47,7 +51,7 @@ export async function findChatUser(channel: ChatSessionRequest['channel'], exter
 export async function sessionFor(
   services: Pick<AppServices, 'config'>,
   user: SessionUser,
-  group?: { channel: ChatSessionRequest['channel']; externalId: string },
+  group?: { channel: ChatChannel; externalId: string },
 ): Promise<ChatSession> {
   const token = jwt.sign({ town: String(user.town), role: user.role }, services.config.JWT_SECRET, {
     subject: String(user._id),
@@ -183,4 +187,23 @@ export async function forgetOldProcessedMessages(services: Pick<AppServices, 'cl
   const before = new Date(services.clock.now().getTime() - 7 * 24 * 3600 * 1000);
   const res = await ProcessedMessageModel.deleteMany({ receivedAt: { $lt: before } });
   return res.deletedCount ?? 0;
+}
+
+/**
+ * 已转移 N 人 from a chat. A chat line names no plan, so the report would go to the sender's
+ * grid's hazard point whatever is happening: it is taken only while a warning is in force for
+ * the sender (or when a hazard point is named), never into a total out of season.
+ */
+export async function transferFromChat(
+  services: AppServices,
+  caller: Caller,
+  input: ChatTransferRequest,
+): Promise<TransferResult> {
+  if (!input.hazardPointId && !(await warningInForceFor(services, caller)))
+    throw new AppError('CHAT_TRANSFER_NO_WARNING');
+  return reportTransfer(services, caller, {
+    count: input.count,
+    channel: input.channel ?? 'chat',
+    ...(input.hazardPointId ? { hazardPointId: input.hazardPointId } : {}),
+  });
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { fetchTransport, type ApiClient, type Transport } from '../client';
 import { RoleSchema } from './auth';
+import { CalloutLevel, type CalloutAckResponse } from './callouts';
+import { ObjectIdString } from './common';
+import type { TransferResult } from './shelters';
 
 /** Request and answer schemas of the chat capability (shared by the server, the bot and the mini-program). */
 
@@ -62,6 +65,51 @@ export const ChatBindResult = z
 export type ChatBindResult = z.infer<typeof ChatBindResult>;
 
 /**
+ * Where a chat line was written: in a group, the call-out meant is the one announced in that group
+ * (`groupId`, the chat group's id from the session); a group the server does not know had none.
+ */
+const ChatPlace = {
+  groupId: ObjectIdString.optional(),
+  inGroup: z.boolean().default(false),
+  channel: z.string().trim().min(1).max(32).optional(),
+};
+
+/** 收到 in a chat: the open call-out of that group (one-to-one: the sender's latest open one). */
+export const ChatAckRequest = z.object(ChatPlace).meta({ id: 'ChatAckRequest' });
+export type ChatAckRequest = z.input<typeof ChatAckRequest>;
+
+/** 已到岗 / 转移完成 in a chat, recorded against the same call-out a 收到 there would answer. */
+export const ChatStageRequest = z
+  .object({
+    ...ChatPlace,
+    stage: z.enum(['at_post', 'transfer_done']),
+    count: z.number().int().min(0).max(100000).optional(),
+  })
+  .meta({ id: 'ChatStageRequest' });
+export type ChatStageRequest = z.input<typeof ChatStageRequest>;
+
+export const ChatStageResult = z
+  .object({
+    callout: z.object({ id: z.string(), title: z.string(), level: CalloutLevel }),
+    stage: z.enum(['at_post', 'transfer_done']),
+    at: z.string(),
+    count: z.number().int().optional(),
+    alreadyReported: z.boolean(),
+  })
+  .meta({ id: 'ChatStageResult' });
+export type ChatStageResult = z.infer<typeof ChatStageResult>;
+
+/** 已转移 N 人 in a chat: recorded only while a warning is in force for the sender, or for a named plan. */
+export const ChatTransferRequest = z
+  .object({
+    count: z.number().int().min(1, '转移人数应大于 0').max(100000, '转移人数过大'),
+    channel: z.string().trim().min(1).max(32).optional(),
+    hazardPointId: ObjectIdString.optional(),
+  })
+  .meta({ id: 'ChatTransferRequest' });
+export type ChatTransferRequest = z.input<typeof ChatTransferRequest>;
+
+/**
  * A transport for bot processes: every request carries `Authorization: Bot <BOT_TOKEN>` (service
  * routes such as the chat session and the outbox claim), unless it already carries a user token.
  */
@@ -75,6 +123,9 @@ export const chatApi = (c: ApiClient) => ({
   session: (body: ChatSessionRequest) => c.post<ChatSession>('/api/chat/session', body),
   bind: (body: ChatBindRequest) => c.post<ChatBindResult>('/api/chat/bind', body),
   bindCode: () => c.post<ChatBindCode>('/api/chat/bind-code', {}),
+  ack: (body: ChatAckRequest) => c.post<CalloutAckResponse>('/api/chat/ack', body),
+  stage: (body: ChatStageRequest) => c.post<ChatStageResult>('/api/chat/stage', body),
+  transfer: (body: ChatTransferRequest) => c.post<TransferResult>('/api/chat/transfer', body),
 });
 
 export * from '../chat/parse';

@@ -5,7 +5,7 @@ import { ApiClient } from '@yingji/shared';
 import { createApp } from '../../../../server/src/app';
 import type { AppServices } from '../../../../server/src/core/context';
 import { sessionFor } from '../../../../server/src/chat/service';
-import { ChatGroupModel } from '../../../../server/src/people/chat-group.model';
+import { ChatGroupModel, type ChatChannel } from '../../../../server/src/people/chat-group.model';
 import { UserModel } from '../../../../server/src/people/user.model';
 import { ChatEngine } from '../../engine';
 import { TerminalChannel } from './channel';
@@ -30,10 +30,13 @@ export async function runTerminalChat(opts: {
     .lean();
   if (!user) throw new Error(`找不到用户 ${opts.username}（或已停用）`);
   let group: { id: string; name: string } | undefined;
+  let inGroup: { channel: ChatChannel; externalId: string } | undefined;
   if (opts.groupName) {
     const g = await ChatGroupModel.findOne({ town: user.town, name: opts.groupName }).lean();
     if (!g) throw new Error(`找不到群 ${opts.groupName}`);
     group = { id: String(g._id), name: g.name };
+    // The session names the group (as a bot's would), so 收到 there answers that group's call-out.
+    inGroup = { channel: g.channel, externalId: g.externalId };
   }
 
   let server: Server | undefined;
@@ -46,7 +49,9 @@ export async function runTerminalChat(opts: {
   try {
     const engine = new ChatEngine({
       api: new ApiClient({ baseUrl: base }),
-      sessions: { open: () => sessionFor(opts.services, user) },
+      sessions: {
+        open: ({ groupExternalId }) => sessionFor(opts.services, user, groupExternalId ? inGroup : undefined),
+      },
       onError: (err) => opts.output.write(`（内部错误：${err instanceof Error ? err.message : String(err)}）\n`),
     });
     const channel = new TerminalChannel({
