@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
+import { AppError } from '@yingji/shared';
 import { Api } from './core/api';
 import type { AppServices, AppState } from './core/context';
 import { errorMiddleware } from './core/errors';
 import type { Module } from './core/module';
-import { pingDatabase } from './db/connection';
+import { checkHealth, databaseReachable } from './db/health';
 import { modules as defaultModules } from './modules';
 import { securityHeaders } from './web/security-headers';
 
@@ -36,10 +37,14 @@ export function createApp(services: AppServices, modules: Module[] = defaultModu
   app.use(errorMiddleware());
 
   app.use(async (ctx, next) => {
-    if (ctx.path !== '/healthz') return next();
-    const up = await pingDatabase();
-    ctx.status = up ? 200 : 503;
-    ctx.body = { status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down' };
+    if (ctx.path !== '/healthz') {
+      // While the driver knows the database is away, answer 503 at once instead of waiting.
+      if (ctx.path.startsWith('/api/') && !databaseReachable()) throw new AppError('DB_UNAVAILABLE');
+      return next();
+    }
+    const health = await checkHealth();
+    ctx.status = health.ok ? 200 : 503;
+    ctx.body = health.body;
   });
 
   for (const m of modules) {

@@ -19,6 +19,7 @@ export default async function globalSetup() {
     dataDir: dir,
     ferretDbBin: process.env.FERRETDB_BIN,
     durable: false,
+    progress: () => undefined,
   });
   process.env.TEST_MONGODB_URI = engine.uri;
   (globalThis as Record<string, unknown>).__yingjiTestDb = { engine, dir };

@@ -37,21 +37,6 @@ export async function disconnectMongoose(): Promise<void> {
   await mongoose.disconnect();
 }
 
-/** Ping with a deadline; false while the database is unreachable. */
-export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
-  const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
-  return Promise.race([
-    db
-      .admin()
-      .command({ ping: 1 })
-      .then(() => true)
-      .catch(() => false),
-    timeout,
-  ]);
-}
-
 const UNAVAILABLE = new Set([
   'MongoServerSelectionError',
   'MongoNetworkError',
@@ -63,8 +48,16 @@ const UNAVAILABLE = new Set([
   'MongoPoolClearedError',
 ]);
 
+/**
+ * FerretDB answers InternalError (1) with PostgreSQL's own words while PostgreSQL is away or
+ * starting again (the supervisor restarts it within seconds).
+ */
+const BACKEND_AWAY =
+  /postmaster|connection refused|failed to connect|server closed the connection|starting up|recovery mode|shutting down|pool closed|broken pipe|connection reset/i;
+
 /** True for errors that mean "the database is unreachable", not "the query is wrong". */
 export function isDbUnavailable(e: unknown): boolean {
-  const name = (e as { name?: string })?.name;
-  return !!name && UNAVAILABLE.has(name);
+  const err = e as { name?: string; code?: number; message?: string };
+  if (err?.name && UNAVAILABLE.has(err.name)) return true;
+  return err?.name === 'MongoServerError' && err.code === 1 && BACKEND_AWAY.test(err.message ?? '');
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { connectMongoose, disconnectMongoose } from './connection';
 import { locateDatabase, type DatabaseLocation } from './embedded';
+import { watchEngine } from './health';
 
 /** Find (or start) the database for this configuration and connect Mongoose to it. */
 export async function openDatabase(
@@ -14,6 +15,7 @@ export async function openDatabase(
     ferretDbBin: config.FERRETDB_BIN,
   });
   log?.info({ source: location.source, db: location.dbName }, 'database located');
+  watchEngine(location.engine);
   try {
     await connectMongoose(location.uri, location.dbName);
   } catch (e) {

@@ -111,7 +111,8 @@ export class Supervised {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill(this.spec.stopSignal ?? 'SIGTERM');
-    const done = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
+    const grace = new Promise<false>((r) => setTimeout(() => r(false), graceMs).unref());
+    const done = await Promise.race([this.exited!.then(() => true as const), grace]);
     if (!done) {
       child.kill('SIGKILL');
       await this.exited;
