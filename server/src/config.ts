@@ -65,6 +65,10 @@ const EnvSchema = z.object({
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),
+  /** The mini-program's message push (消息推送, plaintext JSON): its Token, for the content-check results. */
+  WECHAT_PUSH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(3).max(32).optional()),
+  /** This server's public HTTPS address, from which WeChat fetches photos to check (media_check_async). */
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, url.optional()),
   /** Webhooks: `true` also allows plain-HTTP receivers on loopback (tests); otherwise HTTPS only. */
   WEBHOOK_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -18,6 +18,8 @@ import { incidentsModule } from './incidents/routes';
 import { scoresModule } from './scores/routes';
 import { webModule } from './web/routes';
 import { warningsModule } from './warnings/routes';
+import { subscriptionsModule } from './subscriptions/routes';
+import { moderationModule } from './moderation/routes';
 import { registerSubscribers } from './events/bus';
 import { eventsModule } from './events/routes';
 import { apiKeysModule } from './apikeys/routes';
@@ -48,6 +50,8 @@ export const modules: Module[] = [
   incidentsModule,
   scoresModule,
   warningsModule,
+  subscriptionsModule,
+  moderationModule,
   eventsModule,
   apiKeysModule,
   webhooksModule,

@@ -10,6 +10,7 @@ import { DRILL_ERRORS } from './errors/drills';
 import { SHELTER_ERRORS } from './errors/shelters';
 import { INCIDENT_ERRORS } from './errors/incidents';
 import { SCORE_ERRORS } from './errors/scores';
+import { SUBSCRIPTION_ERRORS } from './errors/subscriptions';
 import { API_KEY_ERRORS } from './errors/apikeys';
 import { WEBHOOK_ERRORS } from './errors/webhooks';
 import { IDEMPOTENCY_ERRORS } from './errors/idempotency';
@@ -70,6 +71,7 @@ export const ERRORS = {
   ...SHELTER_ERRORS,
   ...INCIDENT_ERRORS,
   ...SCORE_ERRORS,
+  ...SUBSCRIPTION_ERRORS,
   ...API_KEY_ERRORS,
   ...WEBHOOK_ERRORS,
   ...IDEMPOTENCY_ERRORS,

@@ -20,6 +20,7 @@ export * from './schemas/shelters';
 export * from './schemas/incidents';
 export * from './schemas/scores';
 export * from './schemas/warnings';
+export * from './schemas/subscriptions';
 export * from './schemas/events';
 export * from './schemas/apikeys';
 export * from './schemas/webhooks';

@@ -6,6 +6,7 @@ import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
 import { UserModel } from '../../server/src/people/user.model';
 import { ReporterAccessModel } from '../../server/src/rewards/reward.model';
+import { ConsentModel, consentId } from '../../server/src/subscriptions/consent.model';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
 import { PLACES, apiError, fetchBytes, hasGps, photo, upload } from './helpers';
@@ -41,6 +42,20 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
       name: '李四',
     });
     await UserModel.updateOne({ username: 'resident.demo' }, { wechatOpenId: 'openid-demo' });
+    // The town's tip-status template, accepted twice by the resident in requestSubscribeMessage.
+    await TownModel.updateOne(
+      { code: 'SZ' },
+      { $set: { 'config.subscribe.templates.tip_status': { templateId: 'tmpl-tip', fields: { thing1: 'note' } } } },
+    );
+    const demo = (await UserModel.findOne({ username: 'resident.demo' }))!;
+    await ConsentModel.create({
+      _id: consentId(demo._id, 'tmpl-tip'),
+      town: town!._id,
+      user: demo._id,
+      templateId: 'tmpl-tip',
+      kind: 'tip_status',
+      remaining: 2,
+    });
     gridUserId = String((await UserModel.findOne({ username: 'grid.sq-01' }))!._id);
     srv = await startTestServer({ clock });
     [resident, neighbour, office, grid, otherGrid] = await Promise.all([
@@ -72,7 +87,7 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
       expect(doc.paths).toHaveProperty([p]);
   });
 
-  it('stores a photo and shows it without its GPS location to everyone but the office', async () => {
+  it('stores a photo and shows it without its GPS location to everyone, the original to the office on request', async () => {
     const original = await photo({ gps: true });
     expect(await hasGps(original)).toBe(true);
     ({ id: photoId } = await upload(resident, original, 'IMG_0001.JPG'));
@@ -81,9 +96,12 @@ describe('from a resident’s photo to a closed hazard and a paid reward', () =>
     expect(mine).toMatchObject({ status: 200, type: 'image/jpeg' });
     expect(await hasGps(mine.body)).toBe(false);
 
+    // The office too is served the copy without metadata; the original is a separate, audited request.
     const officeCopy = await fetchBytes(office, `/api/media/${photoId}`);
-    expect(officeCopy.body.equals(original)).toBe(true);
-    expect(await hasGps(officeCopy.body)).toBe(true);
+    expect(await hasGps(officeCopy.body)).toBe(false);
+    const officeOriginal = await fetchBytes(office, `/api/media/${photoId}/original`);
+    expect(officeOriginal.body.equals(original)).toBe(true);
+    expect(await hasGps(officeOriginal.body)).toBe(true);
 
     const thumb = await fetchBytes(resident, `/api/media/${photoId}/thumbnail`);
     expect(thumb).toMatchObject({ status: 200, type: 'image/jpeg' });

@@ -1,10 +1,10 @@
 import multer from '@koa/multer';
 import type Koa from 'koa';
 import { z } from 'zod';
-import { AppError, MEDIA_MAX_BYTES, MediaUploaded, ObjectIdString } from '@yingji/shared';
+import { AppError, MEDIA_MAX_BYTES, MediaUploaded, OFFICE_ROLES, ObjectIdString } from '@yingji/shared';
 import type { AppState } from '../core/context';
 import type { Module } from '../core/module';
-import { readMedia, uploadMedia } from './service';
+import { originalAccessLog, readForCheck, readMedia, readOriginal, uploadMedia } from './service';
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -26,6 +26,8 @@ const parseUpload: Koa.Middleware<AppState> = async (ctx, next) => {
 };
 
 const Params = z.object({ id: ObjectIdString });
+const OriginalQuery = z.object({ purpose: z.string().trim().min(1).max(200).default('应急办查看原图') });
+const CheckQuery = z.object({ exp: z.coerce.number().int(), sig: z.string().min(1).max(100) });
 
 async function send(ctx: Koa.ParameterizedContext<AppState>, media: { body: Buffer; mime: string }) {
   ctx.set('Cache-Control', 'private, max-age=86400');
@@ -59,7 +61,7 @@ export const mediaModule: Module = {
       {
         method: 'get',
         path: '/api/media/:id',
-        summary: '查看图片（非应急办人员看到的是去除位置信息的副本）',
+        summary: '查看图片（去除位置等元数据的副本，应急办亦然；原图另行申请）',
         tags: ['media'],
         params: Params,
         produces: 'image/*',
@@ -76,6 +78,55 @@ export const mediaModule: Module = {
         produces: 'image/jpeg',
       },
       async ({ ctx, caller, services, params }) => send(ctx, await readMedia(services, caller, params.id, 'thumbnail')),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/media/:id/original',
+        summary: '下载原图（含拍摄位置等元数据；仅应急办，每次下载记入审计）',
+        tags: ['media'],
+        auth: OFFICE_ROLES,
+        params: Params,
+        query: OriginalQuery,
+        produces: 'image/*',
+      },
+      async ({ ctx, caller, services, params, query }) => {
+        const m = await readOriginal(services, caller, params.id, query.purpose);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        ctx.attachment(m.name);
+        ctx.type = m.mime;
+        ctx.body = m.body;
+      },
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/media/audit/originals',
+        summary: '原图下载记录',
+        tags: ['media'],
+        auth: OFFICE_ROLES,
+      },
+      ({ caller }) => originalAccessLog(caller),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/media/:id/check',
+        summary: '供微信内容安全检测拉取的图片（签名地址，限时有效，无元数据）',
+        tags: ['media'],
+        auth: 'public',
+        params: Params,
+        query: CheckQuery,
+        produces: 'image/*',
+      },
+      async ({ ctx, services, params, query }) => {
+        const m = await readForCheck(services, params.id, query.exp, query.sig);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        ctx.type = m.mime;
+        ctx.body = m.body;
+      },
     );
   },
 };

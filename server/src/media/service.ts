@@ -1,10 +1,14 @@
+import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppError, isOffice } from '@yingji/shared';
+import type { Config } from '../config';
 import type { AppServices, Caller } from '../core/context';
 import { HazardModel } from '../hazards/hazard.model';
 import { hazardScope } from '../hazards/scope';
 import { TipModel } from '../tips/tip.model';
 import { tipScope } from '../tips/scope';
+import { MediaCheckModel, SHOWN_MEDIA_STATES, type MediaCheckState } from '../moderation/check.model';
+import { OriginalAccessModel } from './access.model';
 import { detectImage, processImage } from './image';
 import { MediaModel, type Media } from './media.model';
 import { mediaStorage } from './storage';
@@ -56,7 +60,22 @@ export async function canView(caller: Caller, m: Media & { _id: Types.ObjectId }
   return false;
 }
 
-/** The bytes of a photo for this caller: the office gets the original, others the stripped copy. */
+/**
+ * Whether the content check lets this caller see the photo: the office always (with the mark), the
+ * uploader unless it was flagged, everyone else only once it passed (or could not be checked).
+ */
+export async function checkAllows(caller: Caller, m: { _id: Types.ObjectId; uploader: unknown }): Promise<boolean> {
+  if (isOffice(caller.role)) return true;
+  const c = await MediaCheckModel.findById(m._id).select('state').lean<{ state: MediaCheckState } | null>();
+  if (!c) return true; // not yet looked at by the job: the photo of a tip seconds old
+  if (String(m.uploader) === caller.id) return c.state !== 'risky' && c.state !== 'review';
+  return SHOWN_MEDIA_STATES.includes(c.state);
+}
+
+/**
+ * The bytes of a photo for this caller: the copy without metadata (EXIF, GPS) for everyone, the
+ * office included; the original only through `readOriginal`.
+ */
 export async function readMedia(
   services: AppServices,
   caller: Caller,
@@ -64,12 +83,76 @@ export async function readMedia(
   variant: 'full' | 'thumbnail',
 ): Promise<{ body: Buffer; mime: string }> {
   const m = Types.ObjectId.isValid(id) ? await MediaModel.findById(id).lean() : null;
-  if (!m?.keys || !(await canView(caller, m))) throw new AppError('MEDIA_NOT_FOUND');
-  const { keys } = m;
-  const key = variant === 'thumbnail' ? keys.thumbnail : isOffice(caller.role) ? keys.original : keys.shared;
+  if (!m?.keys || !(await canView(caller, m)) || !(await checkAllows(caller, m))) throw new AppError('MEDIA_NOT_FOUND');
+  const key = variant === 'thumbnail' ? m.keys.thumbnail : m.keys.shared;
   const body = await mediaStorage(services.config.dataDir).get(key);
   if (!body) throw new AppError('MEDIA_NOT_FOUND');
   return { body, mime: variant === 'thumbnail' ? 'image/jpeg' : m.mime };
+}
+
+/** The original upload (EXIF and GPS as taken), for the office on explicit request; every download is audited. */
+export async function readOriginal(
+  services: AppServices,
+  caller: Caller,
+  id: string,
+  purpose: string,
+): Promise<{ body: Buffer; mime: string; name: string }> {
+  if (!isOffice(caller.role)) throw new AppError('FORBIDDEN');
+  const m = Types.ObjectId.isValid(id) ? await MediaModel.findById(id).lean() : null;
+  if (!m?.keys || String(m.town) !== caller.townId) throw new AppError('MEDIA_NOT_FOUND');
+  const body = await mediaStorage(services.config.dataDir).get(m.keys.original);
+  if (!body) throw new AppError('MEDIA_NOT_FOUND');
+  await OriginalAccessModel.create({
+    town: caller.town,
+    media: m._id,
+    viewer: caller._id,
+    viewerName: caller.name,
+    viewerRole: caller.role,
+    purpose,
+    at: services.clock.now(),
+  });
+  return { body, mime: m.mime, name: `original-${String(m._id)}.${m.keys.original.split('.').pop()}` };
+}
+
+/** The audit of original downloads, newest first. */
+export async function originalAccessLog(caller: Caller) {
+  const docs = await OriginalAccessModel.find({ town: caller.town }).sort({ at: -1 }).limit(500).lean();
+  return {
+    items: docs.map((d) => ({
+      at: d.at.toISOString(),
+      media: String(d.media),
+      viewer: { id: String(d.viewer), name: d.viewerName },
+      purpose: d.purpose,
+    })),
+  };
+}
+
+/** How long a photo address handed to WeChat's check stays good (it fetches within minutes). */
+const CHECK_URL_TTL_S = 2 * 3600;
+const sign = (config: Config, id: string, exp: number) =>
+  crypto.createHmac('sha256', config.JWT_SECRET).update(`media-check:${id}:${exp}`).digest('base64url');
+
+/** A public, expiring address of the photo's copy without metadata, for mediaCheckAsync. */
+export function signedCheckUrl(config: Config, base: string, id: string, now: Date): string {
+  const exp = Math.floor(now.getTime() / 1000) + CHECK_URL_TTL_S;
+  return `${base.replace(/\/$/, '')}/api/media/${id}/check?exp=${exp}&sig=${sign(config, id, exp)}`;
+}
+
+/** The copy without metadata for a signed check address; nothing for a wrong or expired one. */
+export async function readForCheck(
+  services: AppServices,
+  id: string,
+  exp: number,
+  sig: string,
+): Promise<{ body: Buffer; mime: string }> {
+  const want = Buffer.from(sign(services.config, id, exp));
+  const got = Buffer.from(sig);
+  const ok = want.length === got.length && crypto.timingSafeEqual(want, got);
+  if (!ok || exp * 1000 < services.clock.now().getTime()) throw new AppError('MEDIA_NOT_FOUND');
+  const m = await MediaModel.findById(id).lean();
+  const body = m?.keys ? await mediaStorage(services.config.dataDir).get(m.keys.shared) : undefined;
+  if (!m || !body) throw new AppError('MEDIA_NOT_FOUND');
+  return { body, mime: m.mime };
 }
 
 /**

@@ -3,7 +3,7 @@ import { WeComError, wecomFromConfig, type AppMessage, type TemplateCard } from 
 import { WeComRobotSender, type RobotMessage } from '../wecom/robot';
 import { WebhookCallError, sendWebhook } from '../webhooks/sender';
 import type { DeliveryChannel, ParkedReason } from './delivery.model';
-import { WechatCallError, WechatSubscribeClient, type SubscribeMessage } from './wechat-subscribe';
+import { WechatCallError, WechatSubscribeClient, sendSubscribe } from './wechat-subscribe';
 
 /** The fields of a delivery a sender reads (a lean document). */
 export interface OutgoingDelivery {
@@ -101,8 +101,7 @@ export async function sendDelivery(services: AppServices, d: OutgoingDelivery): 
             undefined,
             'not_configured',
           );
-        const r = await sub.send(d.recipient.address, d.content.card as SubscribeMessage);
-        return { result: r };
+        return await sendSubscribe(sub, d);
       }
       case 'webhook':
         return { result: await sendWebhook(services, d as Parameters<typeof sendWebhook>[1]) };

@@ -32,6 +32,7 @@ import { publishTipAccepted, publishTipCreated } from './events';
 import { boundingBox, haversineM } from './geo';
 import { notifyReporter } from './notify';
 import { placeOf } from './place';
+import { moderatedView } from '../moderation/present';
 import { reporterView } from './present';
 import { tipScope } from './scope';
 import { TipModel, type Tip } from './tip.model';
@@ -125,6 +126,8 @@ async function shape(caller: Caller, tips: TipLean[]): Promise<TipOut[]> {
   const hById = new Map(hazards.map((h) => [String(h._id), h]));
   const rByTip = new Map(rewards.map((r) => [String(r.tip), r]));
   const uById = new Map(reporters.map((u) => [String(u._id), u]));
+  // The content check: flagged text and photos are shown to the office only, with the reason.
+  const checked = await moderatedView(caller, 'tip', tips);
   return tips.map((t) => {
     const h = t.hazard ? hById.get(String(t.hazard)) : undefined;
     const r = rByTip.get(String(t._id));
@@ -137,7 +140,6 @@ async function shape(caller: Caller, tips: TipLean[]): Promise<TipOut[]> {
       statusLabel: TIP_STATUS_LABELS[t.status as TipStatus],
       category: t.category,
       categoryLabel: categoryLabel(t.category),
-      description: t.description,
       location: {
         lat: t.location!.lat,
         lng: t.location!.lng,
@@ -145,7 +147,7 @@ async function shape(caller: Caller, tips: TipLean[]): Promise<TipOut[]> {
       },
       village: t.village ? { id: String(t.village), name: vName.get(String(t.village)) ?? '' } : undefined,
       grid: t.grid ? { id: String(t.grid), name: gName.get(String(t.grid)) ?? '' } : undefined,
-      mediaIds: (t.mediaIds ?? []).map(String),
+      ...checked(t), // description and mediaIds, as the content check allows
       confidential: Boolean(t.confidential),
       submittedAt: t.submittedAt.toISOString(),
       rejectReason: t.rejectReason ?? undefined,

@@ -92,6 +92,15 @@ export const TipOut = z
       .optional(),
     /** Staff only. */
     reporter: Reporter.optional(),
+    /** Office only: the content check's mark (flagged text or photos, why; photos others do not see). */
+    moderation: z
+      .object({
+        flagged: z.boolean(),
+        reason: z.string().optional(),
+        hiddenMediaIds: z.array(z.string()).optional(),
+        local: z.boolean().optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'Tip' });
 export type TipOut = z.infer<typeof TipOut>;

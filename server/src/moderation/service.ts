@@ -1,0 +1,215 @@
+import type { Types } from 'mongoose';
+import { TIP_STATUSES } from '@yingji/shared';
+import { SEC_LABELS, WechatCallError, WechatSecurityClient, type SecVerdict } from '../auth/wechat-client';
+import type { Config } from '../config';
+import type { AppServices } from '../core/context';
+import { signedCheckUrl } from '../media/service';
+import { TownModel } from '../people/town.model';
+import { UserModel } from '../people/user.model';
+import { TipModel } from '../tips/tip.model';
+import { loadTownConfig } from '../towns/config';
+import { MediaCheckModel, TextCheckModel, textCheckId, type MediaCheckState } from './check.model';
+import { localCheck } from './words';
+
+/** How far back the job looks for tips not yet checked (it runs every few seconds). */
+const LOOKBACK_MS = 3 * 24 * 3600 * 1000;
+
+const clients = new WeakMap<Config, WechatSecurityClient | null>();
+function security(config: Config): WechatSecurityClient | undefined {
+  if (!clients.has(config))
+    clients.set(
+      config,
+      config.WECHAT_APPID && config.WECHAT_SECRET
+        ? new WechatSecurityClient({
+            appId: config.WECHAT_APPID,
+            secret: config.WECHAT_SECRET,
+            baseUrl: config.WECHAT_API_BASE,
+            timeoutMs: 5_000,
+          })
+        : null,
+    );
+  return clients.get(config) ?? undefined;
+}
+
+const labelText = (label: number) => SEC_LABELS[label] ?? `其他（${label}）`;
+
+/**
+ * Check a text: WeChat's msgSecCheck v2 with the author's openid when it can be asked, the local
+ * word list otherwise (not configured, no openid, unreachable, or WeChat refusing the call).
+ */
+export async function checkText(
+  services: AppServices,
+  input: { text: string; openid?: string; scene: number; extraWords: readonly string[] },
+): Promise<{
+  by: 'wechat' | 'local';
+  suggest: 'pass' | 'review' | 'risky';
+  reason?: string;
+  label?: string;
+  keyword?: string;
+  traceId?: string;
+  fallback?: string;
+}> {
+  const client = security(services.config);
+  let fallback = !client ? 'not_configured' : !input.openid ? 'no_openid' : undefined;
+  if (client && input.openid) {
+    try {
+      const v: SecVerdict = await client.msgSecCheck({ openid: input.openid, scene: input.scene, content: input.text });
+      const label = labelText(v.label);
+      return {
+        by: 'wechat',
+        suggest: v.suggest,
+        label,
+        keyword: v.keyword,
+        traceId: v.traceId,
+        reason:
+          v.suggest === 'pass'
+            ? undefined
+            : `微信内容安全${v.suggest === 'risky' ? '判定违规' : '建议人工复核'}：${label}${v.keyword ? `（${v.keyword}）` : ''}`,
+      };
+    } catch (e) {
+      fallback = e instanceof WechatCallError ? `wechat_${e.errcode}` : 'wechat_error';
+      services.log.warn({ err: e }, 'msgSecCheck failed; using the local word list');
+    }
+  }
+  const local = localCheck(input.text, input.extraWords);
+  return {
+    by: 'local',
+    suggest: local.suggest,
+    label: local.label,
+    keyword: local.keyword,
+    fallback,
+    reason: local.suggest === 'pass' ? undefined : `本地词表命中：${local.label}（${local.keyword}）`,
+  };
+}
+
+/**
+ * Ask WeChat to check a photo (mediaCheckAsync v2; the verdict comes later as an event). Without
+ * the mini-program's credentials or a public address WeChat could fetch it from, it stays `unchecked`.
+ */
+async function requestMediaCheck(
+  services: AppServices,
+  town: Types.ObjectId,
+  mediaId: Types.ObjectId,
+  openid: string | undefined,
+  scene: number,
+): Promise<MediaCheckState> {
+  const now = services.clock.now();
+  const client = security(services.config);
+  const base = services.config.PUBLIC_BASE_URL;
+  let state: MediaCheckState = 'unchecked';
+  let traceId: string | undefined;
+  let reason: string | undefined = !client
+    ? '未配置小程序，图片未经微信检测'
+    : '未配置 PUBLIC_BASE_URL，图片未经微信检测';
+  if (client && base && openid) {
+    try {
+      const url = signedCheckUrl(services.config, base, String(mediaId), now);
+      ({ traceId } = await client.mediaCheckAsync({ openid, scene, mediaUrl: url }));
+      state = 'pending';
+      reason = undefined;
+    } catch (e) {
+      reason = `微信图片检测请求失败（${e instanceof WechatCallError ? e.errcode : 'error'}），图片未经检测`;
+    }
+  } else if (client && base) reason = '上传者没有微信 openid，图片未经微信检测';
+  await MediaCheckModel.updateOne(
+    { _id: mediaId },
+    { $setOnInsert: { town, state, traceId, reason, requestedAt: now } },
+    { upsert: true },
+  );
+  return state;
+}
+
+/** Check one tip's text and photos. Idempotent: the text check's `_id` is the tip's. */
+export async function checkTip(
+  services: AppServices,
+  tip: {
+    _id: Types.ObjectId;
+    town: Types.ObjectId;
+    reporter: Types.ObjectId;
+    description: string;
+    mediaIds?: Types.ObjectId[];
+  },
+): Promise<void> {
+  const cfg = (await loadTownConfig(tip.town)).moderation;
+  const user = await UserModel.findById(tip.reporter).select('wechatOpenId').lean();
+  const openid = user?.wechatOpenId ?? undefined;
+  const done = await MediaCheckModel.find({ _id: { $in: tip.mediaIds ?? [] } })
+    .select('_id')
+    .lean();
+  const have = new Set(done.map((d) => String(d._id)));
+  for (const m of tip.mediaIds ?? [])
+    if (!have.has(String(m))) await requestMediaCheck(services, tip.town, m, openid, cfg.scene);
+  const v = await checkText(services, { text: tip.description, openid, scene: cfg.scene, extraWords: cfg.extraWords });
+  try {
+    await TextCheckModel.create({
+      _id: textCheckId('tip', tip._id),
+      town: tip.town,
+      subject: { kind: 'tip', id: tip._id },
+      ...v,
+      flagged: v.suggest !== 'pass',
+      checkedAt: services.clock.now(),
+    });
+  } catch (e) {
+    if ((e as { code?: number }).code !== 11000) throw e; // another instance checked it meanwhile
+  }
+}
+
+/**
+ * The job: every tip stored in the last days without a check is checked now. It runs after the tip
+ * is stored, so a check that fails never loses a tip; the next run tries again.
+ */
+export async function runContentChecks(services: AppServices): Promise<number> {
+  const since = new Date(services.clock.now().getTime() - LOOKBACK_MS);
+  let checked = 0;
+  for (const town of await TownModel.find().select('_id').lean()) {
+    const tips = await TipModel.find({ town: town._id, status: { $in: TIP_STATUSES }, submittedAt: { $gte: since } })
+      .sort({ submittedAt: -1 })
+      .limit(500)
+      .select('town reporter description mediaIds')
+      .lean();
+    if (tips.length === 0) continue;
+    const done = new Set(
+      (
+        await TextCheckModel.find({ _id: { $in: tips.map((t) => textCheckId('tip', t._id)) } })
+          .select('_id')
+          .lean()
+      ).map((d) => String(d._id)),
+    );
+    for (const t of tips) {
+      if (done.has(textCheckId('tip', t._id))) continue;
+      try {
+        await checkTip(services, t);
+        checked++;
+      } catch (err) {
+        services.log.error({ err, tip: String(t._id) }, 'content check failed; retried on the next run');
+      }
+    }
+  }
+  return checked;
+}
+
+/** WeChat's wxa_media_check event: the verdict on a photo, found by its trace id. */
+export async function onMediaCheckEvent(
+  services: AppServices,
+  event: { trace_id?: unknown; result?: { suggest?: unknown; label?: unknown } },
+): Promise<boolean> {
+  const traceId = typeof event.trace_id === 'string' ? event.trace_id : undefined;
+  if (!traceId) return false;
+  const suggest = event.result?.suggest;
+  const state: MediaCheckState = suggest === 'risky' ? 'risky' : suggest === 'review' ? 'review' : 'pass';
+  const label = labelText(Number(event.result?.label ?? 100));
+  const r = await MediaCheckModel.updateOne(
+    { traceId, state: 'pending' },
+    {
+      $set: {
+        state,
+        label,
+        resultAt: services.clock.now(),
+        ...(state === 'pass'
+          ? {}
+          : { reason: `微信图片检测${state === 'risky' ? '判定违规' : '建议人工复核'}：${label}` }),
+      },
+    },
+  );
+  return r.modifiedCount > 0;
+}
