@@ -24,6 +24,7 @@ import { registerSubscribers } from './events/bus';
 import { eventsModule } from './events/routes';
 import { apiKeysModule } from './apikeys/routes';
 import { webhooksModule } from './webhooks/routes';
+import { intakeModule } from './intake/routes';
 import { webhooksSubscriber } from './webhooks/service';
 import { rewardsSubscriber } from './rewards/subscribers';
 import { reporterNoticesSubscriber } from './tips/subscribers';
@@ -55,6 +56,7 @@ export const modules: Module[] = [
   eventsModule,
   apiKeysModule,
   webhooksModule,
+  intakeModule,
   webModule,
   idempotencyModule,
 ];

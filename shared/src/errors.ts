@@ -13,6 +13,7 @@ import { SCORE_ERRORS } from './errors/scores';
 import { SUBSCRIPTION_ERRORS } from './errors/subscriptions';
 import { API_KEY_ERRORS } from './errors/apikeys';
 import { WEBHOOK_ERRORS } from './errors/webhooks';
+import { INTAKE_ERRORS } from './errors/intake';
 import { IDEMPOTENCY_ERRORS } from './errors/idempotency';
 
 /**
@@ -74,6 +75,7 @@ export const ERRORS = {
   ...SUBSCRIPTION_ERRORS,
   ...API_KEY_ERRORS,
   ...WEBHOOK_ERRORS,
+  ...INTAKE_ERRORS,
   ...IDEMPOTENCY_ERRORS,
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -24,4 +24,5 @@ export * from './schemas/subscriptions';
 export * from './schemas/events';
 export * from './schemas/apikeys';
 export * from './schemas/webhooks';
+export * from './schemas/intake';
 export * from './client';

@@ -41,6 +41,15 @@ export interface PublishInput {
   occurredAt?: Date;
 }
 
+/**
+ * A duplicate key. FerretDB 2.5 answers an upsert that collides on `_id` with code 1 and
+ * PostgreSQL's message instead of 11000, so both are recognised.
+ */
+export function isDuplicateKey(e: unknown): boolean {
+  const err = e as { code?: number; message?: string };
+  return err.code === 11000 || /duplicate key/i.test(err.message ?? '');
+}
+
 const LEASE_MS = 60_000;
 /** How long the job leaves a new event to the publisher's own dispatch. */
 const GRACE_MS = 5_000;
@@ -63,7 +72,7 @@ export async function publish(services: AppServices, input: PublishInput): Promi
   try {
     await EventModel.collection.insertOne(doc as never);
   } catch (e) {
-    if ((e as { code?: number }).code !== 11000) throw e;
+    if (!isDuplicateKey(e)) throw e;
     stored = (await EventModel.findById(input.id).lean<DomainEvent>()) ?? doc;
   }
   try {
@@ -112,7 +121,7 @@ async function runOnce(services: AppServices, sub: Subscriber, e: DomainEvent): 
     });
     claimed = true;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   let attempts = 1;
   if (!claimed) {
