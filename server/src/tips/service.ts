@@ -32,6 +32,7 @@ import { publishTipAccepted, publishTipCreated } from './events';
 import { boundingBox, haversineM } from './geo';
 import { notifyReporter } from './notify';
 import { placeOf } from './place';
+import { claimTipSlot } from './quota';
 import { moderatedView } from '../moderation/present';
 import { reporterView } from './present';
 import { tipScope } from './scope';
@@ -63,22 +64,13 @@ export async function createTip(
   }
   const now = services.clock.now();
   const cfg = await loadTownConfig(caller.town);
-  const recent = await TipModel.find({ reporter: caller._id, submittedAt: { $gt: new Date(now.getTime() - HOUR) } })
-    .sort({ submittedAt: -1 })
-    .limit(cfg.tipsPerHour)
-    .select('submittedAt')
-    .lean();
-  if (recent.length >= cfg.tipsPerHour) {
-    const oldest = recent[recent.length - 1]!.submittedAt.getTime();
-    throw new AppError('TIP_RATE_LIMITED', {
-      message: `举报提交太频繁：每小时最多提交 ${cfg.tipsPerHour} 条，请稍后再试`,
-      retryAfter: Math.max(1, (oldest + HOUR - now.getTime()) / 1000),
-    });
-  }
   const place = await placeOf(caller.town, body.location, cfg);
   const mediaIds = await attachableMedia(caller, body.mediaIds);
   const town = await TownModel.findById(caller.town).select('code').lean();
   if (!town) throw new AppError('TOWN_NOT_FOUND');
+  // The hourly limit is a counter claimed in the database before the insert, not a count of
+  // stored tips, so a burst of concurrent submissions cannot all pass the check.
+  const release = await claimTipSlot(caller._id, cfg.tipsPerHour, now);
   const year = localYear(now);
   const seq = await nextSeq(`tip:${String(town._id)}:${year}`);
   const tip = await TipModel.create({
@@ -95,6 +87,9 @@ export async function createTip(
     status: 'submitted',
     submittedAt: now,
     clientId: body.clientId ?? crypto.randomUUID(),
+  }).catch(async (e: unknown) => {
+    await release();
+    throw e;
   });
   await publishTipCreated(services, tip.toObject());
   return { id: String(tip._id), code: tip.code, status: 'submitted' };
