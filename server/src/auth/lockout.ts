@@ -2,6 +2,13 @@ import type { Types } from 'mongoose';
 import { AppError } from '@yingji/shared';
 import { LoginAttemptModel } from './login-attempt.model';
 
+/** A unique-index conflict (11000; FerretDB 2 on DocumentDB answers a racing upsert with code 1 naming the constraint). */
+function isDuplicateKey(e: unknown): boolean {
+  const err = e as { code?: number; errmsg?: string; message?: string } | undefined;
+  if (err?.code === 11000) return true;
+  return err?.code === 1 && /violates exclusion constraint/.test(err.errmsg ?? err.message ?? '');
+}
+
 /** The address's own record, counting every username tried from it. */
 export const ADDRESS = '';
 
@@ -20,10 +27,6 @@ export const LOCKOUT_POLICY = {
   forgiveAfterMs: 60 * 60_000,
   keepMs: 7 * 24 * 60 * 60_000,
 };
-
-function isDuplicateKey(e: unknown): boolean {
-  return (e as { code?: number })?.code === 11000;
-}
 
 /** Refuse with 429 (and Retry-After) while the pair or the address is locked. */
 export async function assertNotLocked(username: string, ip: string, now: Date): Promise<void> {
