@@ -7,6 +7,7 @@ export default defineAppConfig({
     'pages/mine/index',
     'pages/warnings/index',
     'pages/shelters/index',
+    'pages/tips/detail',
   ],
   subPackages: [
     {

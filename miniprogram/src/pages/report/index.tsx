@@ -10,6 +10,7 @@ import { errorText } from '../../services/api';
 import { locate, parseCoord, pickOnMap } from '../../services/location';
 import { loadQueue, submitTip } from '../../services/tip-outbox';
 import { T } from '../../text';
+import { SubscribePrompt } from '../../subscribe/SubscribePrompt';
 
 const MAX_PHOTOS = 3;
 
@@ -110,6 +111,12 @@ export default function Report() {
                 编号：<Text id="tip-result-code">{result.code}</Text>
               </Text>
               <Text className="hint">应急办会尽快核实处理，处理进度可在“我的举报”里查看。</Text>
+              <SubscribePrompt
+                kinds={['tip_status', 'reward_status']}
+                label="接收处理进展通知"
+                what="举报被受理、整改销号或发放奖励"
+                hint="想在微信里收到处理结果？点下面的按钮订阅。"
+              />
             </View>
           ) : (
             <View>

@@ -7,6 +7,7 @@ import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { LEVELS, formatTime } from '../../text';
+import { SubscribePrompt } from '../../subscribe/SubscribePrompt';
 
 /** The warnings in force where the user lives (their village, or the whole town), refreshed every minute. */
 export default function Warnings() {
@@ -45,6 +46,12 @@ export default function Warnings() {
           </View>
         )}
       </Loadable>
+      <SubscribePrompt
+        kinds={['warning']}
+        label="订阅预警提醒"
+        what="您所在的村（社区）发布预警"
+        hint="订阅后，有预警时会在微信里提醒您（每订阅一次提醒一次）。"
+      />
       <Button size="large" className="big-btn" onClick={() => Taro.navigateTo({ url: '/pages/shelters/index' })}>
         查看附近避难场所
       </Button>
