@@ -27,6 +27,7 @@ export const authModule: Module = {
         auth: 'public',
         body: WechatLoginRequest,
         response: LoginResponse,
+        errors: ['WECHAT_NOT_CONFIGURED', 'WECHAT_UNAVAILABLE'],
       },
       ({ body, services }) => loginWithWechat(services, body),
     );

@@ -8,6 +8,7 @@ import { authenticate, authenticateBot, requireRoles } from './auth';
 import type { AppServices, AppState, Caller } from './context';
 import { zodDetails } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN, idempotencyMiddleware } from './idempotency';
+import { ERRORS, type ErrorCode } from '@yingji/shared';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
@@ -35,6 +36,8 @@ export interface RouteSpec<B, Q, P> {
    * caller answers the first success and runs nothing (see core/idempotency.ts).
    */
   idempotent?: boolean;
+  /** Error codes the route may answer beyond the usual ones, documented under their status (e.g. a 503). */
+  errors?: readonly ErrorCode[];
 }
 
 const IdempotencyHeaders = z.object({
@@ -150,6 +153,7 @@ export class Api {
         400: { description: '请求不正确', content: errorContent },
         ...(auth === 'public' ? {} : { 401: { description: '未登录', content: errorContent } }),
         ...(Array.isArray(auth) ? { 403: { description: '无权限', content: errorContent } } : {}),
+        ...documentedErrors(spec.errors ?? [], errorContent),
         ...(spec.idempotent
           ? {
               409: { description: '同一 Idempotency-Key 的请求正在处理中', content: errorContent },
@@ -170,6 +174,16 @@ export class Api {
       },
     });
   }
+}
+
+/** `{ 503: { description: '…' } }` for the codes a route names, codes of one status together. */
+function documentedErrors(codes: readonly ErrorCode[], content: unknown) {
+  const out: Record<number, { description: string; content: unknown }> = {};
+  for (const code of codes) {
+    const { status, message } = ERRORS[code];
+    out[status] = { description: out[status] ? `${out[status].description}；${message}` : message, content };
+  }
+  return out;
 }
 
 function parseWith(schema: unknown, value: unknown): unknown {
