@@ -1,9 +1,18 @@
 import multer from '@koa/multer';
-import { AlarmAccepted, AlarmIntake, AppError, CalloutDraftList, IntakeRules, OFFICE_ROLES } from '@yingji/shared';
+import {
+  AlarmAccepted,
+  AlarmIntake,
+  AppError,
+  CalloutCapImport,
+  CalloutDraftList,
+  IntakeRules,
+  OFFICE_ROLES,
+} from '@yingji/shared';
 import type Koa from 'koa';
 import type { ApiKeyState } from '../apikeys/auth';
 import type { Module } from '../core/module';
 import type { AppState } from '../core/context';
+import { receiveCap } from './cap';
 import { getRules, listDrafts, receiveAlarm, setRules } from './service';
 import { SNAPSHOT_MAX_BYTES } from './snapshot';
 
@@ -34,10 +43,38 @@ const parseMultipart: Koa.Middleware<AppState> = async (ctx, next) => {
   await next();
 };
 
+/** CAP arrives as raw XML (application/xml, text/xml, application/cap+xml) or as JSON { xml }. */
+const rawXml: Koa.Middleware<AppState> = async (ctx, next) => {
+  if (ctx.is('application/xml', 'text/xml', 'application/cap+xml')) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > 512 * 1024) throw new AppError('PAYLOAD_TOO_LARGE');
+      chunks.push(chunk);
+    }
+    (ctx.request as { body?: unknown }).body = { xml: Buffer.concat(chunks).toString('utf8') };
+  }
+  await next();
+};
+
 /** Machine intake: AI video alarms (with an `intake` key), the town's intake rules and the warning drafts. */
 export const intakeModule: Module = {
   name: 'intake',
   routes(api) {
+    api.route(
+      {
+        method: 'post',
+        path: '/api/cap/alerts',
+        summary: '接收县级平台的 CAP 1.2 预警（X-Api-Key，cap 权限；Alert 发布、Update 更新、Cancel 解除）',
+        tags: ['integrations'],
+        auth: { apiKey: 'cap' },
+        before: [rawXml],
+        body: CalloutCapImport,
+        status: 201,
+      },
+      ({ services, caller, body }) => receiveCap(services, caller, body.xml),
+    );
     api.route(
       {
         method: 'post',
