@@ -28,3 +28,24 @@ export const HAZARD_CATEGORY_CODES = HAZARD_CATEGORIES.map((c) => c.code) as [Ha
 export function categoryLabel(code: string): string {
   return HAZARD_CATEGORIES.find((c) => c.code === code)?.label ?? code;
 }
+
+/**
+ * What a resident chooses from (随手拍): a handful of everyday words, each mapped to one of the
+ * office's categories above (the office can still change it at triage). No jargon such as 工贸-涉氨制冷.
+ */
+export const RESIDENT_CATEGORIES = [
+  { code: 'water', label: '河水、积水、山洪', hint: '河堤裂缝、水位上涨、路面积水', category: 'flood_drought' },
+  { code: 'slope', label: '山体、落石、滑坡', hint: '山上掉石头、坡上有裂缝', category: 'landslide' },
+  { code: 'fire', label: '着火、冒烟、电线', hint: '房子或院子冒烟、电线打火', category: 'fire' },
+  { code: 'forest', label: '山林野外用火', hint: '烧荒、上坟烧纸、林中冒烟', category: 'forest_fire' },
+  { code: 'gas', label: '燃气、煤气罐', hint: '闻到燃气味、煤气罐放得危险', category: 'gas' },
+  { code: 'road', label: '道路、桥梁', hint: '路塌了、桥坏了、没有护栏', category: 'road_traffic' },
+  { code: 'building', label: '房屋、工地', hint: '危房、墙歪了、工地不安全', category: 'construction' },
+  { code: 'other', label: '其他危险', hint: '以上都不是', category: 'other' },
+] as const satisfies ReadonlyArray<{ code: string; label: string; hint: string; category: HazardCategory }>;
+export type ResidentCategory = (typeof RESIDENT_CATEGORIES)[number]['code'];
+
+/** The office category a resident's choice is filed under. */
+export function officeCategoryOf(choice: string): HazardCategory {
+  return RESIDENT_CATEGORIES.find((c) => c.code === choice)?.category ?? 'other';
+}

@@ -56,6 +56,13 @@ describe('the console served at /app/', () => {
     expect(escape.text).not.toContain('"workspaces"');
   });
 
+  it('answers /favicon.ico with the app icon, not a 404', async () => {
+    const res = await http(srv.base, 'GET', '/favicon.ico');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('image/svg+xml');
+    expect(res.text).toContain('<svg');
+  });
+
   it('leaves the API alone', async () => {
     const res = await http(srv.base, 'GET', '/api/me');
     expect(res.status).toBe(401);

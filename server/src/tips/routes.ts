@@ -12,6 +12,7 @@ import {
 } from '@yingji/shared';
 import type { Module } from '../core/module';
 import { revealReporter } from '../rewards/service';
+import { PlaceChoices, placeChoices } from './choices';
 import { createTip, getTip, myTips, tipQueue, triageTip } from './service';
 import { Types } from 'mongoose';
 
@@ -33,6 +34,17 @@ export const tipsModule: Module = {
         response: TipCreated,
       },
       ({ services, caller, body }) => createTip(services, caller, body),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/tips/places',
+        summary: '举报时可选的地点（村 → 组），手机没有定位时用',
+        tags: ['tips'],
+        auth: 'any',
+        response: PlaceChoices,
+      },
+      ({ caller }) => placeChoices(caller.town),
     );
     api.route(
       {

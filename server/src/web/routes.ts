@@ -4,6 +4,11 @@ import type Koa from 'koa';
 import serve from 'koa-static';
 import type { Module } from '../core/module';
 
+/** The tab icon: 应 in white on the app's red (SVG; every current browser takes it for /favicon.ico). */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#c0392b"/>' +
+  '<text x="32" y="46" font-size="40" text-anchor="middle" fill="#fff" font-family="sans-serif">应</text></svg>';
+
 /** Where the console is mounted. The H5 build is made with publicPath '/app/' (miniprogram/config). */
 export const WEB_PREFIX = '/app';
 
@@ -29,6 +34,12 @@ export function webMiddleware(root: string): Koa.Middleware {
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === '/favicon.ico') {
+      ctx.type = 'image/svg+xml';
+      ctx.set('Cache-Control', 'public, max-age=86400');
+      ctx.body = FAVICON;
+      return;
+    }
     if (ctx.path === '/' || ctx.path === WEB_PREFIX) {
       ctx.redirect(`${WEB_PREFIX}/`);
       return;
