@@ -8,8 +8,12 @@
  *    beside a bare Koa endpoint doing one insert into the same database, in the same run; and
  *    the API route POST /api/callouts/:id/ack for comparison.
  *
- * Database: MONGODB_URI when set, else a fresh embedded FerretDB in a temporary folder.
- * Options: --recipients N (10000) --groups N (200) --acks N (1000) --concurrency N (16).
+ * Database: MONGODB_URI when set, else a fresh embedded engine (PostgreSQL + DocumentDB +
+ * FerretDB) in a temporary folder.
+ * Options: --recipients N (10000) --groups N (200) --acks N (1000, at most half the recipients:
+ * the ack route and the card clicks each use people who have not answered yet) --concurrency N (16)
+ * --rtt-ms N (50: the fake WeCom answers each API call after this long) --json (the figures as
+ * one JSON object on the last line).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,12 +30,11 @@ import { signToken } from '../server/src/core/auth';
 import { systemClock } from '../server/src/core/clock';
 import type { AppServices } from '../server/src/core/context';
 import { connectMongoose } from '../server/src/db/connection';
-import { startFerretDb, type FerretDbProcess } from '../server/src/db/ferretdb';
+import { startEmbedded, type EmbeddedEngine } from '../server/src/db/embedded';
 import { createLogger } from '../server/src/logger';
 import { CalloutModel } from '../server/src/callouts/callout.model';
 import { DeliveryModel } from '../server/src/outbox/delivery.model';
 import { drainOutbox } from '../server/src/outbox/worker';
-import { LIMITS } from '../server/src/outbox/limits';
 import { ChatGroupModel, GridModel, TownModel, UserModel, VillageModel } from '../server/src/people/models';
 import { startFakeWecom } from '../test/fakes/wecom';
 
@@ -41,13 +44,17 @@ const arg = (name: string, dflt: number) => {
 };
 const RECIPIENTS = arg('recipients', 10_000);
 const GROUPS = arg('groups', 200);
-const ACKS = arg('acks', 1000);
+const ACKS = Math.min(arg('acks', 1000), Math.floor(RECIPIENTS / 2));
 const CONCURRENCY = arg('concurrency', 16);
+const RTT_MS = arg('rtt-ms', 50);
+const JSON_OUT = process.argv.includes('--json');
+/** Calls the outbox workers keep in flight (their pool), for the floor. */
+const IN_FLIGHT = 16;
 // 43 characters of [A-Za-z0-9] that decode to 32 bytes, as WeCom issues them.
 const AES_KEY = crypto.randomBytes(32).toString('base64').replace(/[+/=]/g, 'A').slice(0, 42) + 'A';
 const CB_TOKEN = 'bench-callback-token';
 
-const log = (s: string) => process.stdout.write(s + '\n');
+const log = (s: string) => (JSON_OUT ? process.stderr : process.stdout).write(s + '\n');
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
@@ -91,16 +98,18 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yingji-bench-'));
-  let ferret: FerretDbProcess | undefined;
+  fs.chmodSync(tmp, 0o755); // the cluster runs as the postgres user when we are root
+  let engine: EmbeddedEngine | undefined;
   let uri = process.env.MONGODB_URI;
   if (!uri) {
-    log('starting an embedded FerretDB (SQLite) …');
-    ferret = await startFerretDb({ sqliteDir: path.join(tmp, 'db'), bin: process.env.FERRETDB_BIN });
-    uri = ferret.uri;
+    log('starting an embedded engine (PostgreSQL + DocumentDB + FerretDB) …');
+    engine = await startEmbedded({ dataDir: tmp, ferretDbBin: process.env.FERRETDB_BIN, progress: log });
+    uri = engine.uri;
   }
   const dbName = `bench${Date.now().toString(36)}`;
   await connectMongoose(uri, dbName);
   const fake = await startFakeWecom({ corpId: 'ww-bench' });
+  fake.delayMs = RTT_MS;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: tmp,
@@ -167,6 +176,7 @@ async function main() {
     body: JSON.stringify({ title: '暴雨红色预警', level: 'red', body: '请立即巡查隐患点并组织转移。' }),
   });
   const created = (await res.json()) as { id: string; recipients: number };
+  if (res.status !== 201) throw new Error(`POST /api/callouts answered ${res.status}: ${JSON.stringify(created)}`);
   const tCreated = Date.now();
   const deliveries = await DeliveryModel.countDocuments({ 'source.id': created.id });
   for (;;) {
@@ -178,15 +188,13 @@ async function main() {
     if (open === 0) break;
   }
   const lastAt = Math.max(...fake.received.map((r) => r.at));
-  const fanout = (lastAt - t0) / 1000;
+  const handedOverMs = lastAt - t0;
   const batchCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_app' });
   const robotCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_robot' });
-  // The floor the channel limits allow: every message/send call fits the per-corp API limit
-  // (10,000 calls a minute); a robot's first 20 messages a minute go at once; each member gets one
-  // message (limit 30 a minute). So the binding limit is the per-corp call rate.
-  const perCorp = LIMITS.corpCalls[0]!.limit / 60; // calls per second
-  const robotFloor = Math.max(0, Math.ceil(1 / LIMITS.robot[0]!.limit) - 1) * 60;
-  const floor = Math.max(batchCalls / perCorp, robotFloor);
+  // The fewest calls the channel rules allow: one app message per ≤ 1,000 members, one robot
+  // message per group; IN_FLIGHT of them at a time, each taking one round trip.
+  const calls = Math.ceil(RECIPIENTS / 1000) + GROUPS;
+  const floorMs = Math.ceil(calls / IN_FLIGHT) * RTT_MS;
   const people = new Set(fake.received.filter((r) => r.api === 'message').map((r) => r.to)).size;
   log('');
   log('== fan-out ==');
@@ -195,18 +203,19 @@ async function main() {
   );
   log(`issue request answered in ${((tCreated - t0) / 1000).toFixed(2)} s`);
   log(
-    `every delivery handed to the fake after ${fanout.toFixed(2)} s (${people} members, ${fake.to('robot-0').length ? GROUPS : 0} groups reached; dropped ${fake.dropped.length})`,
+    `every delivery handed to the fake after ${handedOverMs} ms (${people} members reached; dropped ${fake.dropped.length})`,
   );
   log(
-    `floor allowed by the channel limits: ${floor.toFixed(3)} s (per-corp ${LIMITS.corpCalls[0]!.limit} calls/min binds); ratio ${(fanout / floor).toFixed(1)}×`,
+    `floor: ${calls} calls, ${IN_FLIGHT} in flight, ${RTT_MS} ms each = ${floorMs} ms; ratio ${(handedOverMs / floorMs).toFixed(1)}×`,
   );
 
   // ---- 2. acknowledgement intake ----
   const cbUsers = users.slice(0, ACKS);
+  const nowSec = Math.floor(Date.now() / 1000); // callbacks far from now are refused as replays
   const cbBodies = cbUsers.map((u, i) => {
-    const xml = `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><FromUserName><![CDATA[${u.wecomUserId}]]></FromUserName><CreateTime>${1717200000 + i}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[ack:${created.id}]]></EventKey><TaskId><![CDATA[co-${created.id}-notify-b0]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc${i}]]></ResponseCode><AgentID>${fake.agentId}</AgentID></xml>`;
+    const xml = `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><FromUserName><![CDATA[${u.wecomUserId}]]></FromUserName><CreateTime>${nowSec}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[ack:${created.id}]]></EventKey><TaskId><![CDATA[co-${created.id}-notify-b0]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc${i}]]></ResponseCode><AgentID>${fake.agentId}</AgentID></xml>`;
     const enc = encrypt(AES_KEY, xml, fake.corpId);
-    const ts = String(1717200000 + i);
+    const ts = String(nowSec);
     const nonce = String(i);
     const sig = getSignature(CB_TOKEN, ts, nonce, enc);
     return {
@@ -232,23 +241,22 @@ async function main() {
   const bareServer = bare.listen(0, '127.0.0.1');
   await new Promise((r) => bareServer.once('listening', r));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
-  row(
-    'bare Koa, one insert',
-    await load(ACKS, CONCURRENCY, async (i) => void (await post(`${bareUrl}?n=${i}`, '', {}))),
-  );
+  const bareRun = await load(ACKS, CONCURRENCY, async (i) => void (await post(`${bareUrl}?n=${i}`, '', {})));
+  row('bare Koa, one insert', bareRun);
 
+  // Card clicks come from users[0, ACKS); the ack route from users[ACKS, 2·ACKS): nobody answers twice.
   const apiUsers = users.slice(ACKS, ACKS * 2);
   const tokens = apiUsers.map((u) => signToken(services, { id: String(u._id), town: String(town._id), role: 'grid' }));
-  row(
-    'POST /api/callouts/:id/ack',
-    await load(Math.min(ACKS, apiUsers.length), CONCURRENCY, async (i) => {
-      const status = await post(`${base}/api/callouts/${created.id}/ack`, '{}', {
-        authorization: `Bearer ${tokens[i]}`,
-        'content-type': 'application/json',
-      });
-      if (status !== 200) throw new Error(`ack answered ${status}`);
-    }),
-  );
+  const ackRun = await load(apiUsers.length, CONCURRENCY, async (i) => {
+    const status = await post(`${base}/api/callouts/${created.id}/ack`, '{}', {
+      authorization: `Bearer ${tokens[i]}`,
+      'content-type': 'application/json',
+    });
+    if (status !== 200) throw new Error(`ack answered ${status}`);
+  });
+  row('POST /api/callouts/:id/ack', ackRun);
+  let clicksCounted = 0;
+  let clickPerSec = 0;
   if (hasCallback) {
     const before = (await CalloutModel.findById(created.id).lean())!.summary.acked;
     const started = performance.now();
@@ -261,6 +269,8 @@ async function main() {
       const acked = (await CalloutModel.findById(created.id).lean())!.summary.acked;
       if (acked - before >= ACKS || performance.now() - started > 300_000) {
         const secs = (performance.now() - started) / 1000;
+        clicksCounted = acked - before;
+        clickPerSec = clicksCounted / secs;
         log(
           `${'  … acknowledgements counted'.padEnd(46)} ${((acked - before) / secs).toFixed(0).padStart(6)} /s   (${acked - before} in ${secs.toFixed(1)} s, processed after the answer)`,
         );
@@ -274,8 +284,26 @@ async function main() {
   const final = (await CalloutModel.findById(created.id).lean())!.summary;
   log(`summary: ${final.acked} of ${final.total} acknowledged`);
   log(
-    `database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)'}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+    `database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded PostgreSQL + DocumentDB + FerretDB 2.5'}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
   );
+  if (JSON_OUT) {
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    const figures = {
+      recipients: RECIPIENTS,
+      groups: GROUPS,
+      rttMs: RTT_MS,
+      calls,
+      floorMs,
+      handedOverMs,
+      ackPerSec: r1(ackRun.rps),
+      ackP99Ms: r1(ackRun.p99),
+      clicksSent: hasCallback ? ACKS : 0,
+      clicksCounted,
+      clickPerSec: r1(clickPerSec),
+      bareInsertPerSec: r1(bareRun.rps),
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  }
 
   server.close();
   bareServer.close();
@@ -283,7 +311,7 @@ async function main() {
   await fake.close();
   await mongoose.connection.dropDatabase().catch(() => undefined);
   await mongoose.disconnect();
-  await ferret?.stop();
+  await engine?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

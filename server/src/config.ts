@@ -56,6 +56,10 @@ const EnvSchema = z.object({
   WECOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** First back-off delay after -1/45033 (4x for 45009); doubles per retry, 3 retries. */
   WECOM_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  /** A WeCom callback whose signed timestamp is further than this from now is refused (replays). */
+  WECOM_CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** WeCom callbacks processed at once after the answer; more wait in a bounded queue. */
+  WECOM_CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Outbox workers: claim lease, retries before parking, base back-off, poll interval. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),

@@ -126,6 +126,17 @@ describe('the WeCom app callback URL', () => {
     expect(notXml.json.error.code).toBe('WECOM_CALLBACK_BODY_INVALID');
   });
 
+  it.each([
+    ['from 2014', '1400000000'],
+    ['from the year 5138', '99999999999'],
+    ['ten minutes old', String(Math.floor(Date.now() / 1000) - 600)],
+  ])('refuses a callback signed with a timestamp %s (a replay) and changes nothing', async (_when, timestamp) => {
+    const sealed = sealCallback(WECOM, wecomText('grid-sl-01', '帮助'), { timestamp });
+    const res = await nothingChanged(() => postCallback(srv.base, '', { sealed }));
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('WECOM_CALLBACK_STALE');
+  });
+
   it('tells a member the system does not know how to get registered, once', async () => {
     await postCallback(srv.base, wecomText('stranger-1', '签到'));
     const [first] = await eventually(async () => {
@@ -232,6 +243,28 @@ describe('the WeCom app callback URL', () => {
       state: 'acked',
       channel: 'wecom_card',
     });
+  });
+
+  it("keeps a member's WeCom account theirs: another town cannot give it to someone else (runs last: it adds a town)", async () => {
+    const { TownModel } = await import('../../server/src/people/town.model');
+    const { createUser } = await import('../../server/src/people/service');
+    const other = await TownModel.create({ code: 'XP', name: '新坪镇', config: {} });
+    const taken = await createUser(other._id, {
+      username: 'xp.grid-01',
+      password: 'Grid@2024x',
+      role: 'grid',
+      name: '别镇网格员',
+      wecomUserId: 'grid-sl-01',
+    }).then(
+      () => 'created',
+      (e: { code?: string }) => e.code,
+    );
+    expect(taken).toBe('WECOM_USER_ID_TAKEN');
+    expect(await UserModel.countDocuments({ wecomUserId: 'grid-sl-01' })).toBe(1);
+    // Even past the check, the unique index refuses a second holder (two offices at once).
+    await expect(
+      UserModel.create({ town: other._id, username: 'xp.race', role: 'grid', name: '并发', wecomUserId: 'grid-sl-01' }),
+    ).rejects.toMatchObject({ code: 11000 });
   });
 });
 

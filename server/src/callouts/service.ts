@@ -197,11 +197,19 @@ export async function createCallout(
     cap: extra.cap,
   });
 
+  // Groups by grid and by village, so each person's groups are looked up, not searched for.
+  const groupsByGrid = new Map<string, Types.ObjectId[]>();
+  const groupsByVillage = new Map<string, Types.ObjectId[]>();
+  for (const g of groups) {
+    const [index, key] = g.grid ? [groupsByGrid, String(g.grid)] : [groupsByVillage, String(g.village)];
+    index.set(key, [...(index.get(key) ?? []), g._id]);
+  }
   const docs = [...people.values()].map((u) => {
     const mine = residentsOf.get(String(u._id)) ?? [];
-    const userGroups = groups.filter((g) =>
-      g.grid ? (u.grids ?? []).some((x) => String(x) === String(g.grid)) : String(g.village) === String(u.village),
-    );
+    const userGroups = [
+      ...(u.grids ?? []).flatMap((x) => groupsByGrid.get(String(x)) ?? []),
+      ...(groupsByVillage.get(String(u.village)) ?? []),
+    ];
     const wechatyContactId = u.wechatyContactIds?.[0];
     return {
       _id: rid(callout._id, u._id),
@@ -215,7 +223,7 @@ export async function createCallout(
       superior: u.superior ?? undefined,
       wecomUserId: u.wecomUserId ?? undefined,
       wechatyContactId,
-      groups: userGroups.map((g) => g._id),
+      groups: userGroups,
       noChannel: !u.wecomUserId && !wechatyContactId,
       contactsTotal: mine.length,
       contactsPending: mine.length,

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/duplicate';
 import { AppError, isOffice, maskPhone, type Me, type Role, type UserCreate, type UserOut } from '@yingji/shared';
 import type { Types } from 'mongoose';
 import type { Config } from '../config';
@@ -5,7 +6,10 @@ import type { Caller } from '../core/context';
 import { hashPassword } from '../auth/passwords';
 import { GridModel, TownModel, UserModel, VillageModel, type TownDoc } from './models';
 
-/** The town a request without a town means: DEFAULT_TOWN, or the only one. */
+/**
+ * The town a request or command without a town means: DEFAULT_TOWN, or the only one. With more
+ * than one town and none named it refuses (TOWN_REQUIRED) rather than guess.
+ */
 export async function resolveTown(config: Pick<Config, 'DEFAULT_TOWN'>, code?: string): Promise<TownDoc> {
   const wanted = code ?? config.DEFAULT_TOWN;
   if (wanted) {
@@ -15,6 +19,7 @@ export async function resolveTown(config: Pick<Config, 'DEFAULT_TOWN'>, code?: s
   }
   const towns = await TownModel.find().sort({ createdAt: 1 }).limit(2);
   if (towns.length === 0) throw new AppError('TOWN_NOT_FOUND');
+  if (towns.length > 1) throw new AppError('TOWN_REQUIRED');
   return towns[0]!;
 }
 
@@ -75,7 +80,8 @@ export async function me(caller: Caller): Promise<Me> {
  */
 export async function createUser(townId: Types.ObjectId, input: UserCreate) {
   if (await UserModel.exists({ username: input.username })) throw new AppError('USERNAME_TAKEN');
-  if (input.wecomUserId && (await UserModel.exists({ town: townId, wecomUserId: input.wecomUserId })))
+  // Across every town: a WeCom account is one person (the unique index decides a race).
+  if (input.wecomUserId && (await UserModel.exists({ wecomUserId: input.wecomUserId })))
     throw new AppError('WECOM_USER_ID_TAKEN');
   let village: Types.ObjectId | undefined;
   if (input.village) {
@@ -108,5 +114,9 @@ export async function createUser(townId: Types.ObjectId, input: UserCreate) {
     superior,
     wecomUserId: input.wecomUserId,
     department: input.department,
+  }).catch((e: unknown) => {
+    if (isDuplicateKey(e, 'wecomUserId')) throw new AppError('WECOM_USER_ID_TAKEN');
+    if (isDuplicateKey(e, 'username')) throw new AppError('USERNAME_TAKEN');
+    throw e;
   });
 }

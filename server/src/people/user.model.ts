@@ -30,9 +30,29 @@ const userSchema = new Schema(
 );
 userSchema.index({ username: 1 }, { unique: true });
 userSchema.index({ town: 1, role: 1 });
-userSchema.index({ town: 1, wecomUserId: 1 });
-userSchema.index({ wechatOpenId: 1 });
 userSchema.index({ town: 1, grids: 1 });
+// Chat identities: one person each across the whole deployment (a WeCom corp may serve several
+// towns), looked up on every message and card click. The unique indexes are partial (only where
+// the field is set); a plain index beside each serves the lookups, which a partial index would not.
+userSchema.index(
+  { wecomUserId: 1 },
+  { unique: true, name: 'wecomUserId_unique', partialFilterExpression: { wecomUserId: { $type: 'string' } } },
+);
+userSchema.index({ wecomUserId: 1, town: 1 });
+userSchema.index(
+  { wechatOpenId: 1 },
+  { unique: true, name: 'wechatOpenId_unique', partialFilterExpression: { wechatOpenId: { $type: 'string' } } },
+);
+userSchema.index({ wechatOpenId: 1, town: 1 });
+userSchema.index(
+  { wechatyContactIds: 1 },
+  {
+    unique: true,
+    name: 'wechatyContactIds_unique',
+    partialFilterExpression: { 'wechatyContactIds.0': { $exists: true } },
+  },
+);
+userSchema.index({ wechatyContactIds: 1, town: 1 });
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDoc = HydratedDocument<User>;

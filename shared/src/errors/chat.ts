@@ -11,4 +11,6 @@ export const CHAT_ERRORS = {
   WECOM_CALLBACK_SIGNATURE_INVALID: { status: 403, message: '企业微信回调签名校验失败' },
   WECOM_CALLBACK_CORP_MISMATCH: { status: 403, message: '企业微信回调的企业标识不符' },
   WECOM_CALLBACK_BODY_INVALID: { status: 400, message: '企业微信回调内容无法解析' },
+  WECOM_CALLBACK_STALE: { status: 403, message: '企业微信回调的时间戳超出允许范围（可能是重放）' },
+  WECOM_CALLBACK_BUSY: { status: 503, message: '企业微信回调处理繁忙，请稍后重试' },
 } as const;
