@@ -6,7 +6,15 @@ const globals = require('globals');
 
 module.exports = defineConfig(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/dist-h5/**', 'data/**', 'test/artifacts/**', 'coverage/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-h5/**',
+      'data/**',
+      'test/artifacts/**',
+      'coverage/**',
+      '.venv-fuzz/**',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
