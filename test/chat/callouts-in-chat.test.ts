@@ -135,6 +135,15 @@ describe('call-out stages from chat', () => {
     expect((await CalloutModel.findById(here).lean())!.stages).toMatchObject({ transferDone: 1, transferred: 17 });
   });
 
+  it('records 转移完成 with no number and nobody reported moved, and says how to give the number', async () => {
+    const id = await callout('无人转移的预警', 'SQ-02');
+    expect(await say('grid.sq-02', '转移完成')).toEqual([ENGINE_TEXTS.transferDoneNoCount('无人转移的预警')]);
+    expect(await say('grid.sq-02', '转移完成，共 6 人')).toEqual([
+      expect.stringMatching(/^您已于 .+ 报告“无人转移的预警”转移完成，转移人数按 6 人记录。$/),
+    ]);
+    expect((await CalloutModel.findById(id).lean())!.stages).toMatchObject({ transferDone: 1, transferred: 6 });
+  });
+
   it('says one-to-one when there is no call-out to report a stage for', async () => {
     expect(await say('grid.sq-02', '已到岗')).toEqual([ENGINE_TEXTS.noCalloutForStage]);
     expect(await say('grid.sq-02', '已到岗', ROOM_SQ02)).toEqual([]);

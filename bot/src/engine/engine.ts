@@ -181,7 +181,7 @@ export class ChatEngine {
           ...this.place(input, st),
         };
         return this.call(() => client.post<StageAnswer>('/api/chat/stage', body), {
-          ok: (r) => [this.stageReply(r)],
+          ok: (r) => [this.stageReply(r, cmd.count !== undefined)],
           notFound: { CALLOUT_NONE_OPEN: inGroup ? [] : [T.noCalloutForStage] },
         });
       }
@@ -354,13 +354,16 @@ export class ChatEngine {
     return [T.acked(title)];
   }
 
-  private stageReply(r: StageAnswer): string {
+  private stageReply(r: StageAnswer, countGiven: boolean): string {
     const when = this.when(r.at);
     if (r.stage === 'at_post')
       return r.alreadyReported ? T.atPostAlready(r.callout.title, when) : T.atPostRecorded(r.callout.title, when);
-    return r.alreadyReported
-      ? T.transferDoneAlready(r.callout.title, when, r.count)
-      : T.transferDoneRecorded(r.callout.title, r.count);
+    // 转移完成 with no number, and nobody reported moved: 0 is no figure to repeat back.
+    const count = countGiven || r.count ? r.count : undefined;
+    if (r.alreadyReported) return T.transferDoneAlready(r.callout.title, when, count);
+    return count === undefined
+      ? T.transferDoneNoCount(r.callout.title)
+      : T.transferDoneRecorded(r.callout.title, count);
   }
 
   /** A time in Asia/Shanghai: 14:05 today, 6月30日 14:05 another day. */

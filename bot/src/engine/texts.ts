@@ -43,6 +43,9 @@ export const T = {
   atPostAlready: (title: string, when: string) => `您已于 ${when} 报告到岗（“${title}”），以第一次为准。`,
   transferDoneRecorded: (title: string, count?: number) =>
     `已记录“${title}”转移完成${count !== undefined ? `，共转移 ${count} 人` : ''}，谢谢！`,
+  /** 转移完成 with no number and no people reported moved: recorded, and how to give the number. */
+  transferDoneNoCount: (title: string) =>
+    `已记录“${title}”转移完成，谢谢！如需报告转移人数，请发送“转移完成 N 人”，例如：转移完成 12 人。`,
   transferDoneAlready: (title: string, when: string, count?: number) =>
     `您已于 ${when} 报告“${title}”转移完成${count !== undefined ? `，转移人数按 ${count} 人记录` : ''}。`,
   noCalloutForStage: '您目前没有需要报告到岗或转移完成的预警。',

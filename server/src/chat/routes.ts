@@ -104,6 +104,7 @@ export const chatModule: Module = {
         summary: '聊天“已转移 N 人”：仅在预警生效期间记录（或指明转移点）',
         tags: ['chat'],
         auth: STAFF_ROLES,
+        idempotent: true,
         body: ChatTransferRequest,
         status: 201,
         response: TransferResult,
