@@ -1,12 +1,12 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { AppError, ErrorResponse, type ApiKeyScope, type Role } from '@yingji/shared';
+import { ErrorResponse, type ApiKeyScope, type Role } from '@yingji/shared';
 import { authenticateApiKey } from '../apikeys/auth';
 import { z, type ZodObject, type ZodType } from 'zod';
 import { authenticate, authenticateBot, requireRoles } from './auth';
 import type { AppServices, AppState, Caller } from './context';
-import { zodDetails } from './errors';
+import { validationError } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN, idempotencyMiddleware } from './idempotency';
 import { ERRORS, type ErrorCode } from '@yingji/shared';
 
@@ -189,6 +189,6 @@ function documentedErrors(codes: readonly ErrorCode[], content: unknown) {
 function parseWith(schema: unknown, value: unknown): unknown {
   if (!schema) return undefined;
   const r = (schema as ZodType).safeParse(value ?? {});
-  if (!r.success) throw new AppError('VALIDATION_FAILED', { details: zodDetails(r.error) });
+  if (!r.success) throw validationError(r.error);
   return r.data;
 }

@@ -1,14 +1,30 @@
 import type Koa from 'koa';
-import { AppError, ERRORS, type ErrorBody } from '@yingji/shared';
+import { AppError, ERRORS, type ErrorBody, type ErrorCode } from '@yingji/shared';
 import { ZodError } from 'zod';
 import { isDbUnavailable } from '../db/connection';
 import type { AppState } from './context';
 
 export { AppError };
 
-/** Field problems of a zod error, as `[{ path: 'location.lat', message }]` for forms. */
+/** A stable code a schema gave its issue (e.g. TEXT_EMPTY from FreeText), if any. */
+function issueCode(i: ZodError['issues'][number]): ErrorCode | undefined {
+  const code = i.code === 'custom' ? (i.params as { code?: string } | undefined)?.code : undefined;
+  return code && code in ERRORS ? (code as ErrorCode) : undefined;
+}
+
+/** Field problems of a zod error, as `[{ path: 'location.lat', message }]` for forms (with `code` when stable). */
 export function zodDetails(e: ZodError) {
-  return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return e.issues.map((i) => {
+    const code = issueCode(i);
+    return { path: i.path.join('.'), message: i.message, ...(code ? { code } : {}) };
+  });
+}
+
+/** A request that fails its schema: VALIDATION_FAILED, or the one stable code all its issues share. */
+export function validationError(e: ZodError): AppError {
+  const codes = new Set(e.issues.map(issueCode));
+  const only = codes.size === 1 ? [...codes][0] : undefined;
+  return new AppError(only ?? 'VALIDATION_FAILED', { details: zodDetails(e) });
 }
 
 /**
@@ -60,7 +76,7 @@ export function isDuplicateKey(e: unknown): boolean {
 
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
-  if (e instanceof ZodError) return new AppError('VALIDATION_FAILED', { details: zodDetails(e) });
+  if (e instanceof ZodError) return validationError(e);
   if (isDbUnavailable(e)) return new AppError('DB_UNAVAILABLE');
   const any = e as { status?: number; statusCode?: number; type?: string; code?: string | number; name?: string };
   const status = any?.status ?? any?.statusCode;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiClient, RequestOptions } from '../client';
-import { LatLng, ObjectIdString } from './common';
+import { FreeText, LatLng, ObjectIdString } from './common';
 
 /** Request and answer schemas of the callouts capability (shared by the server, the bot and the mini-program). */
 
@@ -12,10 +12,10 @@ const AreaRef = z.string().trim().min(1).max(40);
 
 export const CalloutCreate = z
   .object({
-    title: z.string().trim().min(1, '请填写预警标题').max(100),
+    title: FreeText(100, { required: '请填写预警标题' }),
     level: CalloutLevel,
-    body: z.string().trim().max(2000).default(''),
-    event: z.string().trim().max(100).optional(),
+    body: FreeText(2000).default(''),
+    event: FreeText(100).optional(),
     area: z
       .object({ villages: z.array(AreaRef).max(200).optional(), grids: z.array(AreaRef).max(2000).optional() })
       .optional(),
@@ -195,18 +195,18 @@ export const ResidentKind = z
 export const ResidentCreate = z
   .object({
     kind: ResidentKind,
-    name: z.string().trim().min(1, '请填写姓名').max(50),
+    name: FreeText(50, { required: '请填写姓名' }),
     phone: z
       .string()
       .trim()
       .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
       .optional(),
-    address: z.string().trim().max(200).optional(),
+    address: FreeText(200).optional(),
     location: LatLng.optional(),
     /** Grid by id or code (SQ-01); the village follows from it. */
     grid: z.string().trim().min(1).max(40),
     responsibleId: ObjectIdString,
-    note: z.string().trim().max(500).optional(),
+    note: FreeText(500).optional(),
   })
   .meta({ id: 'ResidentCreate' });
 export type ResidentCreate = z.input<typeof ResidentCreate>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiClient, RequestOptions } from '../client';
-import { LatLng, ObjectIdString } from './common';
+import { FreeText, LatLng, ObjectIdString } from './common';
 
 /** Request and answer schemas of the drills capability (shared by the server, the bot and the mini-program). */
 
@@ -30,13 +30,13 @@ export type DrillArea = z.infer<typeof DrillArea>;
 
 export const DrillCreate = z
   .object({
-    title: z.string().trim().min(1, '请填写演练名称').max(100, '演练名称不超过 100 字'),
+    title: FreeText(100, { required: '请填写演练名称', tooLong: '演练名称不超过 100 字' }),
     unannounced: z.boolean().optional(),
     participants: z.array(ObjectIdString).min(1, '参演人员不能为空').max(2000).optional(),
     area: DrillArea.optional(),
     assemblyPoint: AssemblyPoint.optional(),
     /** What the call says (default: the title and the assembly point). */
-    message: z.string().trim().max(500).optional(),
+    message: FreeText(500).optional(),
   })
   .strict()
   .meta({ id: 'DrillCreate' });

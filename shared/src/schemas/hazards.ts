@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiClient, RequestOptions } from '../client';
-import { ObjectIdString } from './common';
+import { FreeText, ObjectIdString } from './common';
 import { HazardCategoryCode, Location, MediaIds, Reporter } from './tips';
 
 /** Request and answer schemas of the hazards capability (shared by the server, the bot and the mini-program). */
@@ -58,7 +58,7 @@ export const HazardCreate = z
   .object({
     category: HazardCategoryCode.default('other'),
     level: HazardLevel.default('general'),
-    description: z.string().trim().min(1, '请描述隐患情况').max(1000, '描述不能超过 1000 字'),
+    description: FreeText(1000, { required: '请描述隐患情况', tooLong: '描述不能超过 1000 字' }),
     /** Defaults to the centre of the reporter's first grid, else their village. */
     location: Location.optional(),
     mediaIds: MediaIds.default([]),
@@ -70,11 +70,11 @@ export type HazardCreate = z.input<typeof HazardCreate>;
 export const HazardActionBody = z
   .object({
     action: z.enum(HAZARD_ACTIONS, { error: '未知的操作' }),
-    note: z.string().trim().max(1000).optional(),
+    note: FreeText(1000).optional(),
     mediaIds: MediaIds.optional(),
     /** assign */
     responsibleUserId: ObjectIdString.optional(),
-    responsibleUnit: z.string().trim().min(1).max(100).optional(),
+    responsibleUnit: FreeText(100, { required: true }).optional(),
     deadline: z.iso.datetime({ offset: true, error: '整改期限应为 ISO 时间' }).optional(),
     level: HazardLevel.optional(),
     /** close: the fine imposed, if any (yuan), for a reward rule that shares it. */
@@ -84,7 +84,7 @@ export const HazardActionBody = z
 export type HazardActionBody = z.input<typeof HazardActionBody>;
 
 export const HazardMediaBody = z
-  .object({ mediaIds: MediaIds.min(1, '请至少选择一张图片'), note: z.string().trim().max(1000).optional() })
+  .object({ mediaIds: MediaIds.min(1, '请至少选择一张图片'), note: FreeText(1000).optional() })
   .meta({ id: 'HazardMediaBody' });
 export type HazardMediaBody = z.input<typeof HazardMediaBody>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiClient } from '../client';
-import { ObjectIdString } from './common';
+import { FreeText, ObjectIdString } from './common';
 
 /** Request and answer schemas of the incidents capability: incident information within one hour. */
 
@@ -9,7 +9,7 @@ export const IncidentLocation = z
   .object({
     lat: z.number().min(-90, '纬度应在 -90 到 90 之间').max(90, '纬度应在 -90 到 90 之间').optional(),
     lng: z.number().min(-180, '经度应在 -180 到 180 之间').max(180, '经度应在 -180 到 180 之间').optional(),
-    address: z.string().trim().min(1).max(200).optional(),
+    address: FreeText(200, { required: true }).optional(),
   })
   .strict()
   .refine((l) => (l.lat === undefined) === (l.lng === undefined), { message: '经纬度需同时填写' })
@@ -26,12 +26,12 @@ export const Casualties = z
 
 export const IncidentCreate = z
   .object({
-    kind: z.string().trim().min(1, '请填写事件类型').max(40),
+    kind: FreeText(40, { required: '请填写事件类型' }),
     /** ISO 8601 with an offset, e.g. 2024-06-01T08:30:00+08:00 */
     occurredAt: z.iso.datetime({ offset: true, message: '事发时间格式不正确' }),
     location: IncidentLocation,
     casualties: Casualties.optional(),
-    description: z.string().trim().min(1, '请填写事件经过').max(2000),
+    description: FreeText(2000, { required: '请填写事件经过' }),
     villageId: ObjectIdString.optional(),
   })
   .strict()
@@ -41,10 +41,10 @@ export type IncidentCreate = z.infer<typeof IncidentCreate>;
 export const IncidentReportUp = z
   .object({
     /** Who it was passed to, e.g. 县应急管理局值班室. */
-    to: z.string().trim().min(1, '请填写上报单位').max(100),
+    to: FreeText(100, { required: '请填写上报单位' }),
     /** How: phone, the county's system, a document… */
     method: z.enum(['phone', 'system', 'document', 'other']).default('phone'),
-    note: z.string().trim().max(500).optional(),
+    note: FreeText(500).optional(),
   })
   .strict()
   .meta({ id: 'IncidentReportUp' });

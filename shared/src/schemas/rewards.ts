@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiClient } from '../client';
+import { FreeText } from './common';
 import { Reporter } from './tips';
 
 /** Request and answer schemas of the rewards capability (shared by the server, the bot and the mini-program). */
@@ -23,9 +24,9 @@ export const RewardDecisionBody = z
     /** change: the new amount (yuan). */
     amount: z.number().int('金额应为整数（元）').min(0).max(10_000_000).optional(),
     /** Required for change and refuse. */
-    reason: z.string().trim().max(500).optional(),
+    reason: FreeText(500).optional(),
     /** pay: voucher or transfer reference. */
-    reference: z.string().trim().max(100).optional(),
+    reference: FreeText(100).optional(),
   })
   .meta({ id: 'RewardDecisionBody' });
 export type RewardDecisionBody = z.input<typeof RewardDecisionBody>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiClient } from '../client';
 import { HAZARD_CATEGORY_CODES } from '../categories';
-import { LatLng, ObjectIdString } from './common';
+import { FreeText, LatLng, ObjectIdString } from './common';
 
 /** Request and answer schemas of the tips capability (shared by the server, the bot and the mini-program). */
 
@@ -10,7 +10,7 @@ export const HazardCategoryCode = z
   .meta({ id: 'HazardCategoryCode' });
 
 /** A point with an optional human-readable address. */
-export const Location = LatLng.extend({ address: z.string().trim().max(200).optional() }).meta({ id: 'Location' });
+export const Location = LatLng.extend({ address: FreeText(200).optional() }).meta({ id: 'Location' });
 export type Location = z.infer<typeof Location>;
 
 export const MediaIds = z.array(ObjectIdString).max(9, '最多上传 9 张图片');
@@ -28,7 +28,7 @@ export const TIP_STATUS_LABELS: Record<TipStatus, string> = {
 export const TipCreate = z
   .object({
     category: HazardCategoryCode,
-    description: z.string().trim().min(1, '请描述隐患情况').max(1000, '描述不能超过 1000 字'),
+    description: FreeText(1000, { required: '请描述隐患情况', tooLong: '描述不能超过 1000 字' }),
     location: Location,
     mediaIds: MediaIds.default([]),
     /** The reporter's identity is then shown only to the reward office (and each view is audited). */
@@ -133,7 +133,7 @@ export const TipTriage = z
     decision: z.enum(['accept', 'reject', 'duplicate'], { error: '处理结果应为 accept、reject 或 duplicate' }),
     level: z.enum(['general', 'major']).optional(),
     /** Required to reject: the resident sees it. */
-    reason: z.string().trim().max(500).optional(),
+    reason: FreeText(500).optional(),
     /** Required for a duplicate: the hazard it repeats. */
     hazardId: ObjectIdString.optional(),
   })
