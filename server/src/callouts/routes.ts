@@ -65,6 +65,11 @@ const rawXml: Koa.Middleware<AppState> = async (ctx, next) => {
   await next();
 };
 
+/** A warning that has already expired would be issued and called out for nothing: refused. */
+function assertNotExpired(expiresAt: string | undefined, now: Date) {
+  if (expiresAt && new Date(expiresAt).getTime() <= now.getTime()) throw new AppError('CALLOUT_ALREADY_EXPIRED');
+}
+
 /** Warnings and call-outs (预警叫应): issue, watch, answer, escalate, export; one-to-one; CAP. */
 export const calloutsModule: Module = {
   name: 'callouts',
@@ -82,7 +87,10 @@ export const calloutsModule: Module = {
         status: 201,
         response: CalloutCreated,
       },
-      ({ body, caller, services }) => createCallout(services, caller, body),
+      ({ body, caller, services }) => {
+        assertNotExpired(body.expiresAt, services.clock.now());
+        return createCallout(services, caller, body);
+      },
     );
     api.route(
       {
@@ -138,7 +146,9 @@ export const calloutsModule: Module = {
           await CalloutModel.exists({ town: caller.town, 'cap.sender': cap.sender, 'cap.identifier': cap.identifier })
         )
           throw new AppError('CAP_DUPLICATE');
-        return createCallout(services, caller, CalloutCreate.parse(input), { cap });
+        const parsed = CalloutCreate.parse(input);
+        assertNotExpired(parsed.expiresAt, services.clock.now());
+        return createCallout(services, caller, parsed, { cap });
       },
     );
     api.route(

@@ -7,6 +7,7 @@ export const CALLOUT_ERRORS = {
   CALLOUT_AREA_UNKNOWN: { status: 400, message: '预警范围中有不存在的村（社区）或网格' },
   CALLOUT_RECIPIENT_UNKNOWN: { status: 400, message: '叫应名单中有不存在或已停用的人员' },
   CALLOUT_CLOSED: { status: 409, message: '该预警已结束' },
+  CALLOUT_ALREADY_EXPIRED: { status: 400, message: '预警的失效时间已经过去，请填写晚于现在的失效时间' },
   CALLOUT_STAGE_COUNT_REQUIRED: { status: 400, message: '请填写已转移人数' },
   CALLOUT_CONTACT_NOT_FOUND: { status: 404, message: '该预警中没有这位特殊群体的一对一叫应' },
   RESIDENT_NOT_FOUND: { status: 404, message: '找不到该特殊群体人员' },
