@@ -1,4 +1,4 @@
-import { tipsApi, type ApiClient } from '@yingji/shared';
+import { hazardsApi, tipsApi, type ApiClient } from '@yingji/shared';
 import { TextCheckModel } from '../../server/src/moderation/check.model';
 import { WECHAT_PUSH_PATH, pushSignature } from '../../server/src/moderation/push';
 import { runContentChecks } from '../../server/src/moderation/service';
@@ -167,5 +167,15 @@ describe('the local word list when WeChat cannot be asked', () => {
       local: true,
       reason: expect.stringContaining('假证'),
     });
+  });
+
+  it('checks a hazard reported in a chat the same way, for everyone but the office', async () => {
+    const grid = await srv.login('grid.sq-01', 'Grid@2024');
+    const office = await srv.login('office', 'Office@2024');
+    const h = await hazardsApi(grid).create({ description: '桥下有人聚众赌博，还堆了杂物', source: 'chat' });
+    await runContentChecks(srv.services);
+    expect((await hazardsApi(grid).get(h.id)).description).toBe(HIDDEN_TEXT);
+    expect((await hazardsApi(grid).list()).items.find((x) => x.id === h.id)?.description).toBe(HIDDEN_TEXT);
+    expect((await hazardsApi(office).get(h.id)).description).toContain('赌博');
   });
 });

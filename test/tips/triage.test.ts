@@ -7,6 +7,7 @@ import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
 import { UserModel } from '../../server/src/people/user.model';
 import { RewardModel } from '../../server/src/rewards/reward.model';
+import { ConsentModel, consentId } from '../../server/src/subscriptions/consent.model';
 import { TipModel } from '../../server/src/tips/tip.model';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
@@ -34,6 +35,20 @@ describe('triage of the reservoir', () => {
     ])
       await createUser(town!._id, { username, password: 'Resident@2024', role: 'resident', name });
     await UserModel.updateOne({ username: 'bob' }, { wechatOpenId: 'openid-bob' });
+    // Bob accepted the town's tip-status template in requestSubscribeMessage.
+    await TownModel.updateOne(
+      { _id: town!._id },
+      { $set: { 'config.subscribe.templates.tip_status': { templateId: 'tmpl-tip', fields: { thing1: 'note' } } } },
+    );
+    const bobUser = (await UserModel.findOne({ username: 'bob' }))!;
+    await ConsentModel.create({
+      _id: consentId(bobUser._id, 'tmpl-tip'),
+      town: town!._id,
+      user: bobUser._id,
+      templateId: 'tmpl-tip',
+      kind: 'tip_status',
+      remaining: 1,
+    });
     // A low hourly limit for the flood test.
     await TownModel.updateOne({ _id: town!._id }, { $set: { 'config.tipsPerHour': 3 } });
     srv = await startTestServer({ clock });

@@ -41,6 +41,7 @@ import {
   type CounterState,
 } from './rules';
 import { hazardScope, relationsTo } from './scope';
+import { moderatedView } from '../moderation/present';
 
 type HazardLean = Hazard & { _id: Types.ObjectId };
 type Body = z.output<typeof ActionSchema>;
@@ -371,7 +372,9 @@ export async function listHazards(caller: Caller, q: ListQuery): Promise<{ items
       .lean(),
   ]);
   const names = await loadNames(docs);
-  return { items: docs.map((d) => hazardOut(d, names)), total };
+  // The content check: a flagged chat report's text is shown to the office only.
+  const checked = await moderatedView(caller, 'hazard', docs);
+  return { items: docs.map((d) => ({ ...hazardOut(d, names), description: checked(d).description })), total };
 }
 
 /** Every hazard of the list for the export (at most 10 000 rows), oldest first as numbered. */
@@ -453,9 +456,11 @@ export async function hazardDetail(caller: Caller, h: HazardLean): Promise<Hazar
     .select('name phone')
     .lean();
   const byId = new Map(reporters.map((u) => [String(u._id), u]));
+  const checked = (await moderatedView(caller, 'hazard', [h]))(h);
   return {
     ...hazardOut(h, names),
-    mediaIds: (h.mediaIds ?? []).map(String),
+    description: checked.description, // flagged text and photos for the office only
+    mediaIds: checked.mediaIds,
     reportedBy: ref(h.reportedBy, names.users),
     fineAmount: h.fineAmount ?? undefined,
     tips: tips.map((t) => ({

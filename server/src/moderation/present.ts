@@ -25,7 +25,9 @@ export interface ModerationMark {
 
 type Item = {
   _id: Types.ObjectId;
+  /** The author: a tip's reporter, a chat hazard's reportedBy. */
   reporter?: Types.ObjectId | null;
+  reportedBy?: Types.ObjectId | null;
   description: string;
   mediaIds?: Types.ObjectId[] | null;
 };
@@ -50,7 +52,8 @@ export async function moderatedView(
   return (item) => {
     const text = textOf.get(String(item._id));
     const ids = (item.mediaIds ?? []).map(String);
-    const own = item.reporter ? String(item.reporter) === viewer.id : false;
+    const author = item.reporter ?? item.reportedBy;
+    const own = author ? String(author) === viewer.id : false;
     const hidden = ids.filter((id) => {
       const m = mediaOf.get(id);
       if (!m) return false;

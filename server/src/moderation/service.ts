@@ -1,8 +1,9 @@
 import type { Types } from 'mongoose';
-import { TIP_STATUSES } from '@yingji/shared';
+import { HAZARD_STATUSES, TIP_STATUSES } from '@yingji/shared';
 import { SEC_LABELS, WechatCallError, WechatSecurityClient, type SecVerdict } from '../auth/wechat-client';
 import type { Config } from '../config';
 import type { AppServices } from '../core/context';
+import { HazardModel } from '../hazards/hazard.model';
 import { signedCheckUrl } from '../media/service';
 import { TownModel } from '../people/town.model';
 import { UserModel } from '../people/user.model';
@@ -119,32 +120,32 @@ async function requestMediaCheck(
   return state;
 }
 
-/** Check one tip's text and photos. Idempotent: the text check's `_id` is the tip's. */
-export async function checkTip(
-  services: AppServices,
-  tip: {
-    _id: Types.ObjectId;
-    town: Types.ObjectId;
-    reporter: Types.ObjectId;
-    description: string;
-    mediaIds?: Types.ObjectId[];
-  },
-): Promise<void> {
-  const cfg = (await loadTownConfig(tip.town)).moderation;
-  const user = await UserModel.findById(tip.reporter).select('wechatOpenId').lean();
+/** A resident's or a reporter's text with its photos: a tip, or a hazard reported in a chat. */
+interface Checked {
+  _id: Types.ObjectId;
+  town: Types.ObjectId;
+  author?: Types.ObjectId | null;
+  description: string;
+  mediaIds?: Types.ObjectId[] | null;
+}
+
+/** Check one text and its photos. Idempotent: the text check's `_id` is the item's. */
+export async function checkItem(services: AppServices, kind: 'tip' | 'hazard', item: Checked): Promise<void> {
+  const cfg = (await loadTownConfig(item.town)).moderation;
+  const user = item.author ? await UserModel.findById(item.author).select('wechatOpenId').lean() : null;
   const openid = user?.wechatOpenId ?? undefined;
-  const done = await MediaCheckModel.find({ _id: { $in: tip.mediaIds ?? [] } })
+  const media = item.mediaIds ?? [];
+  const done = await MediaCheckModel.find({ _id: { $in: media } })
     .select('_id')
     .lean();
   const have = new Set(done.map((d) => String(d._id)));
-  for (const m of tip.mediaIds ?? [])
-    if (!have.has(String(m))) await requestMediaCheck(services, tip.town, m, openid, cfg.scene);
-  const v = await checkText(services, { text: tip.description, openid, scene: cfg.scene, extraWords: cfg.extraWords });
+  for (const m of media) if (!have.has(String(m))) await requestMediaCheck(services, item.town, m, openid, cfg.scene);
+  const v = await checkText(services, { text: item.description, openid, scene: cfg.scene, extraWords: cfg.extraWords });
   try {
     await TextCheckModel.create({
-      _id: textCheckId('tip', tip._id),
-      town: tip.town,
-      subject: { kind: 'tip', id: tip._id },
+      _id: textCheckId(kind, item._id),
+      town: item.town,
+      subject: { kind, id: item._id },
       ...v,
       flagged: v.suggest !== 'pass',
       checkedAt: services.clock.now(),
@@ -154,9 +155,33 @@ export async function checkTip(
   }
 }
 
+/** Check the items not yet checked among these. */
+async function checkNew(services: AppServices, kind: 'tip' | 'hazard', items: Checked[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const done = new Set(
+    (
+      await TextCheckModel.find({ _id: { $in: items.map((t) => textCheckId(kind, t._id)) } })
+        .select('_id')
+        .lean()
+    ).map((d) => String(d._id)),
+  );
+  let checked = 0;
+  for (const t of items) {
+    if (done.has(textCheckId(kind, t._id))) continue;
+    try {
+      await checkItem(services, kind, t);
+      checked++;
+    } catch (err) {
+      services.log.error({ err, kind, id: String(t._id) }, 'content check failed; retried on the next run');
+    }
+  }
+  return checked;
+}
+
 /**
- * The job: every tip stored in the last days without a check is checked now. It runs after the tip
- * is stored, so a check that fails never loses a tip; the next run tries again.
+ * The job: every tip, and every hazard reported in a chat, stored in the last days without a check
+ * is checked now. It runs after the item is stored, so a check that fails never loses a tip; the
+ * next run tries again.
  */
 export async function runContentChecks(services: AppServices): Promise<number> {
   const since = new Date(services.clock.now().getTime() - LOOKBACK_MS);
@@ -167,23 +192,26 @@ export async function runContentChecks(services: AppServices): Promise<number> {
       .limit(500)
       .select('town reporter description mediaIds')
       .lean();
-    if (tips.length === 0) continue;
-    const done = new Set(
-      (
-        await TextCheckModel.find({ _id: { $in: tips.map((t) => textCheckId('tip', t._id)) } })
-          .select('_id')
-          .lean()
-      ).map((d) => String(d._id)),
+    checked += await checkNew(
+      services,
+      'tip',
+      tips.map((t) => ({ ...t, author: t.reporter })),
     );
-    for (const t of tips) {
-      if (done.has(textCheckId('tip', t._id))) continue;
-      try {
-        await checkTip(services, t);
-        checked++;
-      } catch (err) {
-        services.log.error({ err, tip: String(t._id) }, 'content check failed; retried on the next run');
-      }
-    }
+    const hazards = await HazardModel.find({
+      town: town._id,
+      status: { $in: HAZARD_STATUSES },
+      discoveredAt: { $gte: since },
+      source: 'chat',
+    })
+      .sort({ discoveredAt: -1 })
+      .limit(500)
+      .select('town reportedBy description mediaIds')
+      .lean();
+    checked += await checkNew(
+      services,
+      'hazard',
+      hazards.map((h) => ({ ...h, author: h.reportedBy })),
+    );
   }
   return checked;
 }
