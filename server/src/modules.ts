@@ -3,6 +3,9 @@ import { idempotencyModule } from './core/idempotency';
 import { authModule } from './auth/routes';
 import { metaModule } from './meta/routes';
 import { peopleModule } from './people/routes';
+import { placesModule } from './people/places-routes';
+import { townsModule } from './towns/routes';
+import { countyModule } from './county/routes';
 import { mediaModule } from './media/routes';
 import { tipsModule } from './tips/routes';
 import { hazardsModule } from './hazards/routes';
@@ -36,6 +39,9 @@ registerSubscribers([rewardsSubscriber, reporterNoticesSubscriber, webhooksSubsc
 export const modules: Module[] = [
   authModule,
   peopleModule,
+  placesModule,
+  townsModule,
+  countyModule,
   metaModule,
   mediaModule,
   tipsModule,

@@ -10,6 +10,8 @@ import { DRILL_ERRORS } from './errors/drills';
 import { SHELTER_ERRORS } from './errors/shelters';
 import { INCIDENT_ERRORS } from './errors/incidents';
 import { SCORE_ERRORS } from './errors/scores';
+import { PEOPLE_ERRORS } from './errors/people';
+import { TOWN_ERRORS } from './errors/towns';
 import { SUBSCRIPTION_ERRORS } from './errors/subscriptions';
 import { API_KEY_ERRORS } from './errors/apikeys';
 import { WEBHOOK_ERRORS } from './errors/webhooks';
@@ -72,6 +74,8 @@ export const ERRORS = {
   ...SHELTER_ERRORS,
   ...INCIDENT_ERRORS,
   ...SCORE_ERRORS,
+  ...PEOPLE_ERRORS,
+  ...TOWN_ERRORS,
   ...SUBSCRIPTION_ERRORS,
   ...API_KEY_ERRORS,
   ...WEBHOOK_ERRORS,

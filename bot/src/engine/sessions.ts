@@ -1,4 +1,4 @@
-import { ApiError, chatApi, type ApiClient } from '@yingji/shared';
+import { ApiError, chatApi, townsApi, type ApiClient } from '@yingji/shared';
 import type { SessionProvider } from './types';
 
 /**
@@ -21,6 +21,10 @@ export function apiSessionProvider(botClient: ApiClient): SessionProvider {
       if (channel !== 'wechaty') throw new Error('only Wechaty contacts are bound by code');
       const r = await chat.bind({ channel, externalUserId, code });
       return { name: r.user.name };
+    },
+    async bindGroup(input) {
+      const r = await townsApi(botClient).bindGroup(input);
+      return { placeName: r.placeName };
     },
   };
 }

@@ -48,4 +48,12 @@ export interface SessionProvider {
   }): Promise<ChatSession | undefined>;
   /** `绑定 123456`: link this chat account to the user who asked for the code. */
   bind?(input: { channel: EngineChannel; externalUserId: string; code: string }): Promise<{ name: string }>;
+  /** `绑定群 123456` in a room: bind that room to the grid or village of the console's code. */
+  bindGroup?(input: {
+    channel: 'wechaty' | 'wecom_app';
+    externalUserId: string;
+    groupExternalId: string;
+    groupName?: string;
+    code: string;
+  }): Promise<{ placeName: string }>;
 }

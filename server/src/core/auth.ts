@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import jwt from 'jsonwebtoken';
 import { AppError, type Role } from '@yingji/shared';
 import { UserModel } from '../people/user.model';
+import { applyAboveTownRules } from '../county/access';
 import type { AppServices, AppState, Caller } from './context';
 
 interface TokenClaims {
@@ -44,6 +45,7 @@ export function authenticate(services: Pick<AppServices, 'config'>): Koa.Middlew
     }
     const caller = await loadCaller(claims.sub);
     if (!caller || caller.townId !== claims.town) throw new AppError('TOKEN_INVALID');
+    await applyAboveTownRules(ctx as unknown as Koa.Context, caller);
     ctx.state.caller = caller;
     ctx.state.log = ctx.state.log.child({ userId: caller.id, town: caller.townId });
     await next();
@@ -71,7 +73,9 @@ export function requireRoles(roles: readonly Role[]): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     const caller = ctx.state.caller;
     if (!caller) throw new AppError('UNAUTHENTICATED');
-    if (!roles.includes(caller.role)) throw new AppError('FORBIDDEN');
+    // The county reads whatever the office may (its writes are refused in county/access.ts).
+    const countyReads = caller.role === 'county' && roles.includes('office');
+    if (!roles.includes(caller.role) && !countyReads) throw new AppError('FORBIDDEN');
     await next();
   };
 }

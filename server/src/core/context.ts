@@ -15,6 +15,8 @@ export interface Caller {
   townId: string;
   villageId?: string;
   gridIds: string[];
+  /** A county account's own town while it looks into another town of its county (county/access.ts). */
+  homeTown?: Types.ObjectId;
 }
 
 /** What every request handler can reach: configuration, clock, logger; the caller once authenticated. */

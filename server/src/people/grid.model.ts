@@ -18,6 +18,8 @@ const gridSchema = new Schema(
     name: { type: String, required: true, trim: true },
     area: { type: [pointSchema], default: [] },
     center: { lat: Number, lng: Number },
+    /** A retired grid routes nothing new; hazards already on it keep it. */
+    active: { type: Boolean, default: true },
     sample: { type: Boolean, default: false },
   },
   { timestamps: true },

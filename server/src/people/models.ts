@@ -3,3 +3,5 @@ export * from './village.model';
 export * from './grid.model';
 export * from './user.model';
 export * from './chat-group.model';
+export * from './village-group.model';
+export * from './group-code.model';

@@ -32,8 +32,12 @@ export interface RosterReport {
   rejected: RosterRejection[];
 }
 
+/** County and platform accounts are not town staff: a roster cannot create them. */
+const ABOVE_TOWN: readonly string[] = ['county', 'platform'];
+
 function roleFrom(text: string): Role | undefined {
   const t = text.trim();
+  if (ABOVE_TOWN.includes(t) || ['县应急局', '平台管理员'].includes(t)) return undefined;
   if ((ROLES as readonly string[]).includes(t)) return t as Role;
   return (Object.entries(ROLE_LABELS) as [Role, string][]).find(([, label]) => label === t)?.[0];
 }

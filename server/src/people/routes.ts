@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  AppError,
   GridOut,
   Me,
   OFFICE_ROLES,
@@ -14,6 +13,7 @@ import {
 import type { Module } from '../core/module';
 import { GridModel, UserModel, VillageModel } from './models';
 import { createUser, me, toUserOut } from './service';
+import { assertAssignableRole } from './staff';
 
 export const peopleModule: Module = {
   name: 'people',
@@ -58,7 +58,7 @@ export const peopleModule: Module = {
         response: UserOut,
       },
       async ({ caller, body }) => {
-        if (body.role === 'admin' && caller.role !== 'admin') throw new AppError('FORBIDDEN');
+        assertAssignableRole(caller, body.role);
         const user = await createUser(caller.town, body);
         return toUserOut(user.toObject(), caller);
       },
@@ -73,7 +73,9 @@ export const peopleModule: Module = {
         response: z.object({ items: z.array(VillageOut) }),
       },
       async ({ caller }) => {
-        const items = await VillageModel.find({ town: caller.town }).sort({ code: 1 }).lean();
+        const items = await VillageModel.find({ town: caller.town, active: { $ne: false } })
+          .sort({ code: 1 })
+          .lean();
         return {
           items: items.map((v) => ({ id: String(v._id), code: v.code, name: v.name, kind: v.kind ?? 'village' })),
         };
@@ -91,7 +93,7 @@ export const peopleModule: Module = {
         response: z.object({ items: z.array(GridOut) }),
       },
       async ({ caller, query }) => {
-        const filter: Record<string, unknown> = { town: caller.town };
+        const filter: Record<string, unknown> = { town: caller.town, active: { $ne: false } };
         if (query.village) filter.village = query.village;
         const items = await GridModel.find(filter).sort({ code: 1 }).lean();
         return {

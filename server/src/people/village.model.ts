@@ -8,6 +8,8 @@ const villageSchema = new Schema(
     name: { type: String, required: true, trim: true },
     kind: { type: String, enum: ['village', 'community'], default: 'village' },
     center: { lat: Number, lng: Number },
+    /** A retired village keeps its history but takes no new people, grids or tips. */
+    active: { type: Boolean, default: true },
     sample: { type: Boolean, default: false },
   },
   { timestamps: true },

@@ -17,7 +17,9 @@ export async function placeOf(
   p: Point,
   cfg: TownConfig,
 ): Promise<{ village?: Types.ObjectId; grid?: Types.ObjectId }> {
-  const grids = await GridModel.find({ town }).select('village area').lean();
+  const grids = await GridModel.find({ town, active: { $ne: false } }) // a retired grid takes nothing new
+    .select('village area')
+    .lean();
   const found = locate(
     p,
     grids.map((g) => ({ ...g, area: g.area ?? [] })),

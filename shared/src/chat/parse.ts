@@ -22,6 +22,8 @@ export type ChatCommand =
   | { intent: 'nearest_shelter' }
   /** `绑定 123456`: link this chat account to a user with a one-time code (see server/src/chat). */
   | { intent: 'bind'; code: string }
+  /** `绑定群 123456`: bind the room this is written in to the grid the console's code is for. */
+  | { intent: 'bind_group'; code: string }
   | { intent: 'none' };
 
 export type ChatIntent = ChatCommand['intent'];
@@ -122,6 +124,7 @@ const SHELTER = new RegExp(
   'u',
 );
 const BIND = /^绑定\s*[:：]?\s*(\d{6})$/u;
+const BIND_GROUP = /^绑定群\s*[:：]?\s*(\d{6})$/u;
 
 /** 十二 → 12, 两百零五 → 205; undefined when it is not a plain Chinese numeral. */
 export function chineseNumber(s: string): number | undefined {
@@ -151,6 +154,9 @@ export function parseChatCommand(raw: string): ChatCommand {
   const lower = c.toLowerCase();
 
   if (HELP.has(lower) || HELP.has(text.toLowerCase())) return { intent: 'help' };
+
+  const bindGroup = BIND_GROUP.exec(c);
+  if (bindGroup) return { intent: 'bind_group', code: bindGroup[1]! };
 
   const bind = BIND.exec(c);
   if (bind) return { intent: 'bind', code: bind[1]! };
