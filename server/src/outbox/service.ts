@@ -3,6 +3,9 @@ import type { Types } from 'mongoose';
 import type { AppServices, Caller } from '../core/context';
 import { ChatGroupModel } from '../people/chat-group.model';
 import { UserModel } from '../people/user.model';
+import { RewardModel } from '../rewards/reward.model';
+import { ANONYMOUS_REPORTER } from '../tips/present';
+import { TipModel } from '../tips/tip.model';
 import { DeliveryModel, type DeliveryChannel, type DeliveryLean } from './delivery.model';
 import { backoffMs } from './limits';
 
@@ -139,6 +142,30 @@ export async function listParked(
     ...users.map((u) => [String(u._id), u.name] as [string, string]),
     ...groups.map((g) => [String(g._id), g.name] as [string, string]),
   ]);
+  // A confidential reporter's name is never listed next to their tip: a delivery about a
+  // confidential tip (or its reward) names 匿名举报人, as everywhere outside the audited reveal.
+  const idsOf = (kind: string) =>
+    docs.filter((d) => d.source.kind === kind && /^[0-9a-f]{24}$/i.test(d.source.id ?? '')).map((d) => d.source.id!);
+  const rewardTips = await RewardModel.find({ _id: { $in: idsOf('reward') }, town: caller.town })
+    .select('tip')
+    .lean();
+  const tipOfReward = new Map(rewardTips.map((r) => [String(r._id), String(r.tip)]));
+  const confidential = new Set(
+    (
+      await TipModel.find({
+        _id: { $in: [...idsOf('tip'), ...tipOfReward.values()] },
+        town: caller.town,
+        confidential: true,
+      })
+        .select('_id')
+        .lean()
+    ).map((t) => String(t._id)),
+  );
+  const aboutConfidentialTip = (d: DeliveryLean) => {
+    const id = d.source.id ?? '';
+    const tip = d.source.kind === 'tip' ? id : d.source.kind === 'reward' ? tipOfReward.get(id) : undefined;
+    return tip !== undefined && confidential.has(tip);
+  };
   return {
     total,
     items: docs.map((d) => {
@@ -148,7 +175,7 @@ export async function listParked(
       return {
         id: String(d._id),
         channel: d.channel as DeliveryChannel,
-        recipientName: names.get(key),
+        recipientName: aboutConfidentialTip(d) && d.recipient.user ? ANONYMOUS_REPORTER : names.get(key),
         recipientCount: d.recipient.users?.length || d.recipient.address.split('|').length,
         summary: maskPhones(summary),
         source: {
