@@ -28,12 +28,14 @@ import { eventsModule } from './events/routes';
 import { apiKeysModule } from './apikeys/routes';
 import { webhooksModule } from './webhooks/routes';
 import { intakeModule } from './intake/routes';
+import { broadcastModule } from './broadcast/routes';
+import { broadcastSubscriber } from './broadcast/service';
 import { webhooksSubscriber } from './webhooks/service';
 import { rewardsSubscriber } from './rewards/subscribers';
 import { reporterNoticesSubscriber } from './tips/subscribers';
 
 /** Who reacts to the domain events (events/bus.ts): capabilities meet here, not by calling each other. */
-registerSubscribers([rewardsSubscriber, reporterNoticesSubscriber, webhooksSubscriber]);
+registerSubscribers([rewardsSubscriber, reporterNoticesSubscriber, webhooksSubscriber, broadcastSubscriber]);
 
 /** Every capability of the server, in the order their routes are mounted. Add a new one here. */
 export const modules: Module[] = [
@@ -63,6 +65,7 @@ export const modules: Module[] = [
   apiKeysModule,
   webhooksModule,
   intakeModule,
+  broadcastModule,
   webModule,
   idempotencyModule,
 ];

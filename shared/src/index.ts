@@ -26,4 +26,5 @@ export * from './schemas/events';
 export * from './schemas/apikeys';
 export * from './schemas/webhooks';
 export * from './schemas/intake';
+export * from './schemas/broadcast';
 export * from './client';

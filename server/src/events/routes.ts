@@ -1,6 +1,7 @@
 import { EventFeed, EventFeedQuery } from '@yingji/shared';
 import type { Module } from '../core/module';
 import { dispatchPending } from './bus';
+import { watchCallouts } from './callout-watch';
 import { EventModel, envelopeOf, type DomainEvent } from './model';
 
 /**
@@ -10,7 +11,10 @@ import { EventModel, envelopeOf, type DomainEvent } from './model';
  */
 export const eventsModule: Module = {
   name: 'events',
-  jobs: [{ name: 'events:dispatch', everyMs: 1000, run: (services) => dispatchPending(services) }],
+  jobs: [
+    { name: 'events:dispatch', everyMs: 1000, run: (services) => dispatchPending(services) },
+    { name: 'events:callouts', everyMs: 2000, run: (services) => watchCallouts(services) },
+  ],
   routes(api) {
     api.route(
       {

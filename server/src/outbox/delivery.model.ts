@@ -13,6 +13,7 @@ export const DELIVERY_CHANNELS = [
   'wechat_subscribe',
   'phone_list',
   'webhook', // signed event POSTs (webhooks/)
+  'broadcast', // village loudspeakers (broadcast/)
 ] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 

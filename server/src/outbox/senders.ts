@@ -1,6 +1,7 @@
 import type { AppServices } from '../core/context';
 import { WeComError, wecomFromConfig, type AppMessage, type TemplateCard } from '../wecom/client';
 import { WeComRobotSender, type RobotMessage } from '../wecom/robot';
+import { sendBroadcast } from '../broadcast/sender';
 import { WebhookCallError, sendWebhook } from '../webhooks/sender';
 import type { DeliveryChannel, ParkedReason } from './delivery.model';
 import { WechatCallError, WechatSubscribeClient, sendSubscribe } from './wechat-subscribe';
@@ -105,6 +106,8 @@ export async function sendDelivery(services: AppServices, d: OutgoingDelivery): 
       }
       case 'webhook':
         return { result: await sendWebhook(services, d as Parameters<typeof sendWebhook>[1]) };
+      case 'broadcast':
+        return { result: await sendBroadcast(services, d) };
       default:
         throw new SendFailure(
           `channel ${d.channel} is sent by another process`,

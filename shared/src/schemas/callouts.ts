@@ -28,6 +28,8 @@ export const CalloutCreate = z
       .optional(),
     exercise: z.boolean().optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** Also sound the warned villages' loudspeakers (应急广播; see server/src/broadcast/). */
+    broadcast: z.boolean().optional(),
   })
   .meta({ id: 'CalloutCreate' });
 export type CalloutCreate = z.input<typeof CalloutCreate>;
