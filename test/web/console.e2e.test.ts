@@ -94,7 +94,7 @@ describe('the resident and the office in the browser', () => {
     await (await chooser).setFiles(await photoFile());
     await resident.waitForSelector(`${SHOWN} .photo-wrap img`);
 
-    await resident.click(`${SHOWN} #cat-flood_drought`);
+    await resident.click(`${SHOWN} #cat-water`);
     await resident.fill(`${SHOWN} #tip-description textarea`, '河堤出现裂缝，约两米长，下雨后还在变宽');
     await shot(resident, 'resident-report-form');
     await resident.click(`${SHOWN} #tip-submit`);

@@ -35,16 +35,17 @@ export function MiniMap(props: MiniMapProps) {
   return (
     <View className="minimap">
       <Text className="minimap-north">北 ↑</Text>
-      {props.me ? (
-        <View className="minimap-dot minimap-me" style={pos(props.me)}>
-          <Text className="minimap-label">我的位置</Text>
-        </View>
-      ) : null}
       {props.points.map((p) => (
         <View key={p.id} className="minimap-dot" style={pos(p)} onClick={() => props.onPick?.(p)}>
           <Text className="minimap-label">{p.label}</Text>
         </View>
       ))}
+      {/* Drawn last and raised, so no place's label ever covers 我的位置. */}
+      {props.me ? (
+        <View className="minimap-dot minimap-me" style={pos(props.me)}>
+          <Text className="minimap-label">我的位置</Text>
+        </View>
+      ) : null}
     </View>
   );
 }

@@ -2,7 +2,8 @@ import { useState, type ReactNode } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { Role } from '@yingji/shared';
+import { isOffice, type Role } from '@yingji/shared';
+import { DeskShell } from './DeskShell';
 import { currentUser } from '../services/session';
 import { T } from '../text';
 
@@ -43,10 +44,13 @@ export function Page(props: { title?: string; roles?: readonly Role[]; wide?: bo
       </View>
     );
   }
-  return (
+  const page = (
     <View className={cls}>
       {props.title ? <View className="page-title">{props.title}</View> : null}
       {body}
     </View>
   );
+  // The office console at a desk gets navigation and a header (H5 only; phones keep their layout).
+  if (process.env.TARO_ENV === 'h5' && user && isOffice(user.role)) return <DeskShell user={user}>{page}</DeskShell>;
+  return page;
 }

@@ -69,10 +69,22 @@ const OFFICE: MenuItem[] = [
   { title: '隐患清单', hint: '筛选、详情、交办、销号', url: '/office/hazards/index', color: '#e67e22' },
   { title: '预警叫应', hint: '发布预警，实时看确认', url: '/office/warnings/index', color: '#16a085' },
   { title: '演练', hint: '发起演练，实时签到看板', url: '/office/drills/index', color: '#c0392b' },
+  { title: '转移安置', hint: '转移进展和避难场所安置', url: '/office/evacuation/index', color: '#0e7490' },
+  { title: '突发事件', hint: '登记、一小时内上报', url: '/office/incidents/index', color: '#b91c1c' },
+  { title: '发送失败', hint: '没有送达的消息，重发', url: '/office/outbox/index', color: '#7c3aed' },
+  { title: '应急资源', hint: '避难场所、救援队伍、装备', url: '/office/resources/index', color: '#15803d' },
+  { title: '包保对象', hint: '特殊群体和包保责任人', url: '/office/vulnerable/index', color: '#be185d' },
   { title: '举报奖励', hint: '审核、调整、发放', url: '/office/rewards/index', color: '#1f6fd1' },
+  { title: '查看记录', hint: '谁查看过举报人身份', url: '/office/audit/index', color: '#475569' },
   { title: '统计图表', hint: '隐患和工作统计', url: '/office/stats/index', color: '#d4a300' },
-  { title: '数据导出', hint: '下载 Excel 表格', url: '/office/exports/index', color: '#2e8b57' },
+  { title: '数据导出', hint: '下载 Excel，导入 CAP 预警', url: '/office/exports/index', color: '#2e8b57' },
 ];
+
+/** The console's side navigation at a desk: 值班台 first, then every office page. */
+export const DESK_HOME = '/office/duty/index';
+export function deskNav(): MenuItem[] {
+  return [{ title: '值班台', hint: '现在需要处理的事', url: DESK_HOME, color: '#c0392b' }, ...OFFICE];
+}
 
 export function menuFor(role: Role): MenuItem[] {
   const a = audienceOf(role);

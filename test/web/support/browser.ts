@@ -27,15 +27,17 @@ export async function launch(): Promise<Browser> {
 /** A point inside the demo grid SH-01 (双河村第一网格). */
 export const SH01 = { latitude: 29.785, longitude: 107.88 };
 
-/** A phone-sized context (residents, grid members) or a desk-sized one (the office's console). */
-export async function newContext(browser: Browser, kind: 'phone' | 'desk'): Promise<BrowserContext> {
+/**
+ * A phone-sized context (residents, grid members), a desk-sized one (the office's console), or a
+ * phone whose user refused the location permission (`phone-nogps`).
+ */
+export async function newContext(browser: Browser, kind: 'phone' | 'desk' | 'phone-nogps'): Promise<BrowserContext> {
   return browser.newContext({
-    viewport: kind === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 860 },
+    viewport: kind === 'desk' ? { width: 1366, height: 900 } : { width: 390, height: 844 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    geolocation: SH01,
-    permissions: ['geolocation'],
+    ...(kind === 'phone-nogps' ? { permissions: [] } : { geolocation: SH01, permissions: ['geolocation'] }),
   });
 }
 
@@ -56,11 +58,17 @@ export async function login(page: Page, base: string, username: string, password
   await page.fill(`${SHOWN} #login-password input`, password);
   await page.click(`${SHOWN} #login-submit`);
   await page.waitForSelector(`${SHOWN} #home-greeting`);
+  // The office's console then opens 值班台 (the login page redirects there).
+  if (username === 'office' || username === 'admin') await page.waitForSelector(`${SHOWN} #duty-desk`);
 }
 
-/** Tap a home tile by its title, and wait for the page it opens. */
+/** Tap a home tile (on a phone) or the side navigation (at a desk) by its title, and wait for the page it opens. */
 export async function tapTile(page: Page, title: string): Promise<void> {
-  await page.locator(`${SHOWN} .tile`, { hasText: title }).first().click();
+  await page
+    .locator(`${SHOWN} .tile, ${SHOWN} .desk-nav-item`, { hasText: title })
+    .filter({ visible: true })
+    .first()
+    .click();
   await page.waitForFunction(
     ([shown, t]) => document.querySelector(`${shown} .page-title`)?.textContent?.includes(t) ?? false,
     [SHOWN, title.slice(0, 2)],

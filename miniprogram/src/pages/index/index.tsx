@@ -2,10 +2,10 @@ import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Input } from '@tarojs/components';
 import { Button, Switch } from '@nutui/nutui-react-taro';
-import { ROLE_LABELS, type SessionUser } from '@yingji/shared';
+import { ROLE_LABELS, isOffice, type SessionUser } from '@yingji/shared';
 import { Page, isLargeText, setLargeText } from '../../components/Page';
 import { errorText } from '../../services/api';
-import { currentUser, loginWithPassword, loginWithWechat, logout, menuFor } from '../../services/session';
+import { DESK_HOME, currentUser, loginWithPassword, loginWithWechat, logout, menuFor } from '../../services/session';
 import { loadQueue, startQueueWorker } from '../../services/tip-outbox';
 import { T } from '../../text';
 
@@ -88,20 +88,39 @@ export default function Index() {
   const [large, setLarge] = useState(isLargeText());
   const [waiting, setWaiting] = useState(0);
 
+  // The office's console (H5) opens on 值班台, what needs attention now.
+  const toDesk = (u: SessionUser | undefined) => {
+    if (process.env.TARO_ENV === 'h5' && u && isOffice(u.role)) void Taro.redirectTo({ url: DESK_HOME });
+  };
   useDidShow(() => {
     setUser(currentUser());
     setWaiting(loadQueue().length);
+    toDesk(currentUser());
   });
 
   const onLogin = (u: SessionUser) => {
     setUser(u);
     startQueueWorker();
+    toDesk(u);
   };
 
   return (
     <Page wide={user?.role === 'office' || user?.role === 'admin'}>
       {!user ? (
-        <LoginForm onDone={onLogin} />
+        <View>
+          <LoginForm onDone={onLogin} />
+          <View className="card list-row" id="login-large-text">
+            <Text>{T.largeText}（字更大，更好认）</Text>
+            <Switch
+              checked={large}
+              onChange={(v) => {
+                setLargeText(v);
+                setLarge(v);
+                Taro.reLaunch({ url: '/pages/index/index' });
+              }}
+            />
+          </View>
+        </View>
       ) : (
         <View>
           <View className="card-head">

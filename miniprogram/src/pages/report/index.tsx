@@ -2,11 +2,11 @@ import { useState } from 'react';
 import Taro, { useLoad } from '@tarojs/taro';
 import { View, Text, Input, Textarea } from '@tarojs/components';
 import { Button, Switch } from '@nutui/nutui-react-taro';
-import { HAZARD_CATEGORIES, TipCreate } from '@yingji/shared';
+import { RESIDENT_CATEGORIES, TipCreate, officeCategoryOf } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { MiniMap } from '../../components/MiniMap';
 import { PhotoPicker } from '../../components/PhotoPicker';
-import { errorText } from '../../services/api';
+import { api, errorText } from '../../services/api';
 import { locate, parseCoord, pickOnMap } from '../../services/location';
 import { loadQueue, submitTip } from '../../services/tip-outbox';
 import { T } from '../../text';
@@ -15,6 +15,70 @@ import { SubscribePrompt } from '../../subscribe/SubscribePrompt';
 const MAX_PHOTOS = 3;
 
 type Result = { kind: 'sent'; code: string } | { kind: 'queued' | 'refused'; message: string };
+
+interface Place {
+  id: string;
+  name: string;
+  point?: { lat: number; lng: number };
+  groups: Array<{ id: string; name: string; point: { lat: number; lng: number } }>;
+}
+
+/** 村 → 组 from a list: how a resident without GPS (or who does not want to share it) says where. */
+function PlacePicker(props: { onPick: (p: { lat: number; lng: number }, label: string) => void }) {
+  const [places, setPlaces] = useState<Place[]>();
+  const [failed, setFailed] = useState(false);
+  const [village, setVillage] = useState<Place>();
+  const [group, setGroup] = useState<string>();
+  useLoad(() => {
+    api()
+      .get<{ villages: Place[] }>('/api/tips/places')
+      .then((r) => setPlaces(r.villages))
+      .catch(() => setFailed(true));
+  });
+  if (failed) return <Text className="hint">地点列表暂时读不到，可以在下面写清地点</Text>;
+  if (!places) return <Text className="hint">{T.loading}</Text>;
+  return (
+    <View id="place-picker">
+      <Text className="hint">选择所在的村（社区）：</Text>
+      <View className="chips">
+        {places.map((v) => (
+          <View
+            key={v.id}
+            id={`place-v-${v.id}`}
+            className={`chip place-village${village?.id === v.id ? ' chip-on' : ''}`}
+            onClick={() => {
+              setVillage(v);
+              setGroup(undefined);
+              if (v.point && v.groups.length === 0) props.onPick(v.point, v.name);
+            }}
+          >
+            {v.name}
+          </View>
+        ))}
+      </View>
+      {village && village.groups.length ? (
+        <View>
+          <Text className="hint">再选择组：</Text>
+          <View className="chips">
+            {village.groups.map((g) => (
+              <View
+                key={g.id}
+                id={`place-g-${g.id}`}
+                className={`chip place-group${group === g.id ? ' chip-on' : ''}`}
+                onClick={() => {
+                  setGroup(g.id);
+                  props.onPick(g.point, `${village.name} ${g.name}`);
+                }}
+              >
+                {g.name}
+              </View>
+            ))}
+          </View>
+        </View>
+      ) : null}
+    </View>
+  );
+}
 
 export default function Report() {
   const [photos, setPhotos] = useState<string[]>([]);
@@ -25,6 +89,8 @@ export default function Report() {
   const [address, setAddress] = useState('');
   const [locating, setLocating] = useState(false);
   const [locError, setLocError] = useState<string>();
+  const [placeLabel, setPlaceLabel] = useState<string>();
+  const [manual, setManual] = useState(false);
   const [confidential, setConfidential] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -37,8 +103,9 @@ export default function Report() {
       const p = await locate();
       setLat(String(p.lat));
       setLng(String(p.lng));
+      setPlaceLabel(undefined);
     } catch {
-      setLocError(T.locationDenied);
+      setLocError('没有获得手机定位。没关系，请在下面选择村和组，或写清地点。');
     } finally {
       setLocating(false);
     }
@@ -67,10 +134,10 @@ export default function Report() {
     setError(undefined);
     const latN = parseCoord(lat, 'lat');
     const lngN = parseCoord(lng, 'lng');
-    if (!category) return setError('请选择隐患类别');
-    if (latN === undefined || lngN === undefined) return setError('请填写隐患位置（点“定位”或手动填写经纬度）');
+    if (!category) return setError('请选择是哪一类危险');
+    if (latN === undefined || lngN === undefined) return setError('请选择隐患所在的村和组（或点“重新定位”）');
     const draft = {
-      category,
+      category: officeCategoryOf(category),
       description: description.trim(),
       location: { lat: latN, lng: lngN, ...(address.trim() ? { address: address.trim() } : {}) },
       confidential,
@@ -151,9 +218,16 @@ export default function Report() {
 
       <View className="field">
         <Text className="field-label">2. 位置</Text>
-        {latN !== undefined && lngN !== undefined ? (
+        {process.env.TARO_ENV !== 'h5' && latN !== undefined && lngN !== undefined ? (
           <MiniMap center={{ lat: latN, lng: lngN }} points={[{ id: 1, lat: latN, lng: lngN, label: '隐患位置' }]} />
         ) : null}
+        <Text className={latN !== undefined && lngN !== undefined ? 'ok-text' : 'hint'} id="tip-place">
+          {latN !== undefined && lngN !== undefined
+            ? placeLabel
+              ? `已选择：${placeLabel}`
+              : '已获得手机定位'
+            : '还没有位置'}
+        </Text>
         {locating ? <Text className="hint">{T.locating}</Text> : null}
         {locError ? <Text className="error-text">{locError}</Text> : null}
         <View className="row">
@@ -166,7 +240,20 @@ export default function Report() {
             </Button>
           ) : null}
         </View>
-        <View className="row" style={{ marginTop: '12px' }}>
+        <PlacePicker
+          onPick={(p, label) => {
+            setLat(String(p.lat));
+            setLng(String(p.lng));
+            setPlaceLabel(label);
+            if (!address.trim()) setAddress(label);
+          }}
+        />
+        {!manual ? (
+          <Text className="link" id="tip-manual" onClick={() => setManual(true)}>
+            知道经纬度？手动填写
+          </Text>
+        ) : null}
+        <View className="row" style={{ marginTop: '12px', display: manual ? 'flex' : 'none' }}>
           <View style={{ flex: 1 }}>
             <Text className="hint">纬度</Text>
             <Input id="tip-lat" className="input" type="digit" value={lat} onInput={(e) => setLat(e.detail.value)} />
@@ -176,7 +263,7 @@ export default function Report() {
             <Input id="tip-lng" className="input" type="digit" value={lng} onInput={(e) => setLng(e.detail.value)} />
           </View>
         </View>
-        <Text className="hint">地点说明（选填）</Text>
+        <Text className="hint">地点说明（选填，如门牌、旁边的标志）</Text>
         <Input
           id="tip-address"
           className="input"
@@ -187,16 +274,17 @@ export default function Report() {
       </View>
 
       <View className="field">
-        <Text className="field-label">3. 隐患类别</Text>
+        <Text className="field-label">3. 是哪一类危险</Text>
         <View className="chips">
-          {HAZARD_CATEGORIES.map((c) => (
+          {RESIDENT_CATEGORIES.map((c) => (
             <View
               key={c.code}
               id={`cat-${c.code}`}
-              className={`chip${category === c.code ? ' chip-on' : ''}`}
+              className={`chip cat-chip${category === c.code ? ' chip-on' : ''}`}
               onClick={() => setCategory(c.code)}
             >
-              {c.label}
+              <Text className="cat-label">{c.label}</Text>
+              <Text className="cat-hint">{c.hint}</Text>
             </View>
           ))}
         </View>

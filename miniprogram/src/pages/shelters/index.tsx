@@ -21,8 +21,13 @@ export default function Shelters() {
     try {
       p = await locate();
     } catch {
+      // Without a location, every open shelter is listed (no distances): the list never goes blank.
       setLocError(T.locationDenied);
-      throw new Error(T.locationDenied);
+      setMe(undefined);
+      const all = await sheltersApi(api()).list();
+      return {
+        items: all.items.filter((s) => s.open).map((s) => ({ ...s, distanceM: -1, contact: s.contact })),
+      } as NearestShelters;
     }
     setMe(p);
     return sheltersApi(api()).nearest(p.lat, p.lng, 5);
@@ -31,10 +36,14 @@ export default function Shelters() {
     <Page title="附近避难场所">
       {locError ? (
         <View className="card">
-          <Text className="error-text">没有获得位置权限，无法查找离您最近的避难场所。</Text>
-          <Button type="primary" size="large" className="big-btn" onClick={() => Taro.openSetting?.()}>
-            去打开位置权限
-          </Button>
+          <Text className="hint" id="shelters-no-location">
+            没有获得手机定位，下面列出全镇开放的避难场所。打开定位后可以按远近排列。
+          </Text>
+          {process.env.TARO_ENV !== 'h5' ? (
+            <Button size="normal" onClick={() => Taro.openSetting?.()}>
+              去打开位置权限
+            </Button>
+          ) : null}
         </View>
       ) : null}
       <Loadable
@@ -56,7 +65,7 @@ export default function Shelters() {
               <View key={s.id} className="card">
                 <View className="card-head">
                   <Text className="card-title">{s.name}</Text>
-                  <Text className="tag tag-green">{formatDistance(s.distanceM)}</Text>
+                  {s.distanceM >= 0 ? <Text className="tag tag-green">{formatDistance(s.distanceM)}</Text> : null}
                 </View>
                 {s.address ? <Text>{s.address}</Text> : null}
                 <Text className="hint">

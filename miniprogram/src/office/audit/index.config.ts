@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '举报人身份查看记录' });
