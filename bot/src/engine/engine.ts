@@ -133,7 +133,6 @@ export class ChatEngine {
     if (cmd.intent === 'help') return [T.help];
     if (cmd.intent === 'bind') return this.bind(input, st, cmd.code);
     if (cmd.intent === 'bind_group') return this.bindGroup(input, cmd.code);
-    if (cmd.intent === 'bind_group') return this.bindGroup(input, cmd.code);
 
     const client = await this.clientFor(input, st);
     if (!client) return this.unknown(input, st);
@@ -296,24 +295,6 @@ export class ChatEngine {
           return [T.bound(r.name)];
         },
       },
-    );
-  }
-
-  /** `绑定群 123456` in a room: the room becomes the group of the grid the console's code names. */
-  private async bindGroup(input: EngineInput, code: string): Promise<string[]> {
-    if (!input.group) return [T.bindGroupInGroup];
-    if (input.channel === 'terminal' || !this.opts.sessions.bindGroup) return [T.bindGroupInGroup];
-    const group = input.group;
-    return this.call(
-      () =>
-        this.opts.sessions.bindGroup!({
-          channel: input.channel as 'wechaty' | 'wecom_app',
-          externalUserId: input.sender.id,
-          groupExternalId: group.id,
-          groupName: group.name,
-          code,
-        }),
-      { ok: (r) => [T.groupBound(r.placeName)] },
     );
   }
 

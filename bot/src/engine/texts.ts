@@ -17,8 +17,6 @@ export const T = {
   bindOnlyWechat: '企业微信账号由镇应急办统一登记，无需绑定。',
   groupBound: (place: string) => `本群已绑定到${place}，预警和通知将发到本群。`,
   bindGroupInGroup: '请在要绑定的微信群里发送“绑定群 绑定码”（绑定码在网页控制台“群绑定”中获取）。',
-  groupBound: (place: string) => `本群已绑定到${place}，预警和通知将发到本群。`,
-  bindGroupInGroup: '请在要绑定的微信群里发送“绑定群 绑定码”（绑定码在网页控制台“群绑定”中获取）。',
   bound: (name: string) => `绑定成功，${name}，您好！发送“帮助”查看可用指令。`,
   notUnderstood: '没看懂您的意思。发送“帮助”查看可用指令。',
   hazardNeedsDescription: '请在“隐患”后写明情况，例如：隐患 桥头路面塌陷 位置：双河村三组。',
