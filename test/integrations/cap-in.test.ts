@@ -72,7 +72,7 @@ describe('CAP 1.2 from the county platform', () => {
     expect(await inForce()).toEqual([]);
     const told = await DeliveryModel.find({ 'source.id': u.json.id, 'source.step': 'cap_cancel' }).lean();
     expect(told.length).toBeGreaterThan(0);
-    expect(told[0]!.content.text).toContain('【预警解除】暴雨橙色预警已解除');
+    expect(told[0]!.content?.text).toContain('【预警解除】暴雨橙色预警已解除');
     // The same Cancel again changes nothing.
     const again = await post(alert(head('CQ-3', 'Cancel', `${SENDER},CQ-2,x`)));
     expect(again.json.closed).toEqual([]);
