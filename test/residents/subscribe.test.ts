@@ -1,4 +1,4 @@
-import { calloutsApi, subscriptionsApi, tipsApi, type ApiClient } from '@yingji/shared';
+import { calloutsApi, rewardsApi, subscriptionsApi, tipsApi, type ApiClient } from '@yingji/shared';
 import { ManualClock } from '../../server/src/core/clock';
 import { drainEvents } from '../../server/src/events/bus';
 import { DeliveryModel, type DeliveryLean } from '../../server/src/outbox/delivery.model';
@@ -7,7 +7,9 @@ import { drainOutbox } from '../../server/src/outbox/worker';
 import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
 import { ConsentModel, consentId } from '../../server/src/subscriptions/consent.model';
+import { announceRewards } from '../../server/src/subscriptions/rewards';
 import { announceWarnings } from '../../server/src/subscriptions/warnings';
+import { RewardModel } from '../../server/src/rewards/reward.model';
 import { startFakeWechat, type FakeWechat } from '../fakes/wechat';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
@@ -47,6 +49,7 @@ describe('residents told through WeChat subscription messages', () => {
     const alice = await wechatResident(srv, wechat);
     expect((await subscriptionsApi(alice.client).templates()).items).toEqual([
       { kind: 'tip_status', templateId: tipT, remaining: 0 },
+      { kind: 'reward_status', templateId: TEMPLATES.reward_status.templateId, remaining: 0 },
       { kind: 'warning', templateId: TEMPLATES.warning.templateId, remaining: 0 },
     ]);
     await answer(wechat, alice, tipT, 'accept');
@@ -97,6 +100,37 @@ describe('residents told through WeChat subscription messages', () => {
     // The one accept is spent, on both sides.
     expect(await left(yes.id, tipT)).toBe(0);
     expect(wechat.left(yes.openid, tipT)).toBe(0);
+  });
+
+  it('tells the reporter their reward was approved, with the amount, once', async () => {
+    const rewardT = TEMPLATES.reward_status.templateId;
+    const r = await wechatResident(srv, wechat);
+    await answer(wechat, r, rewardT, 'accept');
+    const t = await tipsApi(r.client).create({
+      category: 'landslide',
+      description: '村道边坡开裂，有滑坡迹象',
+      location: PLACES.xj02,
+      mediaIds: [],
+      confidential: false,
+    });
+    await tipsApi(office).triage(t.id, { decision: 'accept', level: 'general' });
+    await drainEvents(srv.services);
+    const reward = (await RewardModel.findOne({ tip: t.id }).lean())!;
+    await rewardsApi(office).decide(String(reward._id), { decision: 'approve' });
+    await announceRewards(srv.services);
+    await announceRewards(srv.services);
+    await send();
+    expect(wechat.sent.filter((s) => s.touser === r.openid)).toEqual([
+      expect.objectContaining({
+        template_id: rewardT,
+        page: `pages/tips/detail?id=${t.id}`,
+        data: expect.objectContaining({
+          character_string1: { value: t.code },
+          phrase2: { value: '已批准' },
+          amount3: { value: `¥${reward.amount}.00` },
+        }),
+      }),
+    ]);
   });
 
   it('sends a warning for a village to its subscribed residents only', async () => {

@@ -11,6 +11,10 @@ export const TEMPLATES = {
     templateId: 'tmpl-tip-status',
     fields: { character_string1: 'code', phrase2: 'status', thing3: 'note', time4: 'time' },
   },
+  reward_status: {
+    templateId: 'tmpl-reward',
+    fields: { character_string1: 'code', phrase2: 'status', amount3: 'amount', time4: 'time' },
+  },
   warning: {
     templateId: 'tmpl-warning',
     fields: { thing1: 'title', phrase2: 'level', thing3: 'area', time4: 'time' },

@@ -69,10 +69,9 @@ export const TIP_STATUS_PHRASES: Record<string, string> = {
   closed: '已整改',
 };
 export const REWARD_STATUS_PHRASES: Record<string, string> = {
-  pending: '待审批',
+  proposed: '待审核',
   approved: '已批准',
-  adjusted: '已调整',
-  denied: '不予奖励',
+  refused: '不予奖励',
   paid: '已发放',
 };
 export const LEVEL_LABELS: Record<string, string> = {

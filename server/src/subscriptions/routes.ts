@@ -1,6 +1,7 @@
 import { OFFICE_ROLES, SubscribeConsentBody, SubscribeReach, SubscribeTemplates } from '@yingji/shared';
 import type { Module } from '../core/module';
 import { myTemplates, reachByVillage, recordConsents } from './service';
+import { announceRewards } from './rewards';
 import { announceWarnings } from './warnings';
 
 /**
@@ -44,5 +45,8 @@ export const subscriptionsModule: Module = {
       ({ caller }) => reachByVillage(caller),
     );
   },
-  jobs: [{ name: 'subscriptions:warnings', everyMs: 10_000, run: (services) => announceWarnings(services) }],
+  jobs: [
+    { name: 'subscriptions:warnings', everyMs: 10_000, run: (services) => announceWarnings(services) },
+    { name: 'subscriptions:rewards', everyMs: 30_000, run: (services) => announceRewards(services) },
+  ],
 };
