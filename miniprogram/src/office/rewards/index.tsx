@@ -16,6 +16,7 @@ import { Chips } from '../../components/Chips';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import { DECISION_WORDS, ruleText } from '../../services/rewards';
 import { formatTime } from '../../text';
 
 const NEXT: Record<RewardStatus, RewardDecisionKind[]> = {
@@ -74,7 +75,8 @@ function RewardCard(props: { r: RewardOut; onDone: () => void }) {
         </Text>
       </View>
       <Text>
-        金额：{r.amount} 元{r.amount !== r.proposedAmount ? `（建议 ${r.proposedAmount} 元）` : ''} · 规则：{r.rule}
+        金额：{r.amount} 元{r.amount !== r.proposedAmount ? `（建议 ${r.proposedAmount} 元）` : ''} · 依据：
+        {ruleText(r.rule)}
       </Text>
       <View className="row">
         <Text className="hint">
@@ -97,7 +99,8 @@ function RewardCard(props: { r: RewardOut; onDone: () => void }) {
       </View>
       {r.decisions.map((d, i) => (
         <Text key={i} className="hint">
-          {formatTime(d.at)} {d.by?.name ?? ''} {LABEL[d.decision as RewardDecisionKind] ?? d.decision}
+          {formatTime(d.at)} {d.by?.name ?? ''}{' '}
+          {DECISION_WORDS[d.decision] ?? LABEL[d.decision as RewardDecisionKind] ?? d.decision}
           {d.amount !== undefined ? ` ${d.amount} 元` : ''}
           {d.reason ? `：${d.reason}` : ''}
         </Text>
