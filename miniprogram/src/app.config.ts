@@ -44,6 +44,11 @@ export default defineAppConfig({
         'audit/index',
       ],
     },
+    {
+      // Town set-up and the county (issue 12): places, settings, audit log, chat groups, county board.
+      root: 'admin',
+      pages: ['places/index', 'settings/index', 'audit/index', 'groups/index', 'county/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -78,6 +78,11 @@ const OFFICE: MenuItem[] = [
   { title: '查看记录', hint: '谁查看过举报人身份', url: '/office/audit/index', color: '#475569' },
   { title: '统计图表', hint: '隐患和工作统计', url: '/office/stats/index', color: '#d4a300' },
   { title: '数据导出', hint: '下载 Excel，导入 CAP 预警', url: '/office/exports/index', color: '#2e8b57' },
+  { title: '村与网格', hint: '村（社区）、网格边界、群绑定码', url: '/admin/places/index', color: '#0f766e' },
+  { title: '群与绑定码', hint: '微信群、群机器人、我的绑定码', url: '/admin/groups/index', color: '#4338ca' },
+  { title: '本镇设置', hint: '期限、叫应时限、奖励、权重', url: '/admin/settings/index', color: '#9a3412' },
+  { title: '操作日志', hint: '谁在何时改了什么', url: '/admin/audit/index', color: '#334155' },
+  { title: '县级看板', hint: '县应急局：各镇并排', url: '/admin/county/index', color: '#7f1d1d' },
 ];
 
 /** The console's side navigation at a desk: 值班台 first, then every office page. */

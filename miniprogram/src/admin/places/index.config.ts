@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '村（社区）与网格' });
