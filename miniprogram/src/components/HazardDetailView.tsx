@@ -42,8 +42,14 @@ const ACTION_LABELS: Record<HazardAction, string> = {
   comment: '添加备注',
 };
 
-function Assign(props: { onAssign: (userId: string, unit: string, deadline?: string) => void; busy: boolean }) {
+function Assign(props: {
+  onAssign: (userId: string, unit: string, deadline?: string) => void;
+  busy: boolean;
+  villageId?: string;
+}) {
   const people = useData(() => api().get<{ items: UserOut[] }>('/api/users'));
+  // The hazard's own village first; the whole town only when asked (or when the village has nobody).
+  const [wholeTown, setWholeTown] = useState(!props.villageId);
   const [userId, setUserId] = useState<string>();
   const [unit, setUnit] = useState('');
   const [days, setDays] = useState('');
@@ -51,17 +57,31 @@ function Assign(props: { onAssign: (userId: string, unit: string, deadline?: str
     <View className="card">
       <Text className="field-label">交办给</Text>
       <Loadable {...people} onRetry={people.reload}>
-        {(d) => (
-          <View className="chips">
-            {d.items
-              .filter((u) => u.role === 'grid' || u.role === 'cadre')
-              .map((u) => (
-                <View key={u.id} className={`chip${userId === u.id ? ' chip-on' : ''}`} onClick={() => setUserId(u.id)}>
-                  {u.name}
-                </View>
-              ))}
-          </View>
-        )}
+        {(d) => {
+          const staff = d.items.filter((u) => u.role === 'grid' || u.role === 'cadre');
+          const local = staff.filter((u) => u.villageId === props.villageId);
+          const shown = wholeTown || local.length === 0 ? staff : local;
+          return (
+            <View>
+              <View className="chips">
+                {shown.map((u) => (
+                  <View
+                    key={u.id}
+                    className={`chip assign-person${userId === u.id ? ' chip-on' : ''}`}
+                    onClick={() => setUserId(u.id)}
+                  >
+                    {u.name}
+                  </View>
+                ))}
+              </View>
+              {!wholeTown && local.length > 0 ? (
+                <Text className="link" onClick={() => setWholeTown(true)}>
+                  显示全镇人员
+                </Text>
+              ) : null}
+            </View>
+          );
+        }}
       </Loadable>
       <Text className="hint">责任单位</Text>
       <Input className="input" value={unit} placeholder="如：双河村村委会" onInput={(e) => setUnit(e.detail.value)} />
@@ -172,7 +192,11 @@ export function HazardDetailView(props: { id: string }) {
                 state: i === h.history.length - 1 ? 'current' : 'done',
               }))}
             />
-            {h.history.map((e, i) => (e.mediaIds.length ? <PhotoRow key={i} ids={e.mediaIds} /> : null))}
+            {h.history.map((e, i) => {
+              // The report's own photos are shown above already: each photo once.
+              const ids = e.mediaIds.filter((m) => !h.mediaIds.includes(m));
+              return ids.length ? <PhotoRow key={i} ids={ids} /> : null;
+            })}
           </View>
 
           <Text className="section-title">操作</Text>
@@ -192,6 +216,7 @@ export function HazardDetailView(props: { id: string }) {
           {action === 'assign' ? (
             <Assign
               busy={busy}
+              villageId={h.village?.id}
               onAssign={(responsibleUserId, responsibleUnit, deadline) =>
                 act('assign', { responsibleUserId, responsibleUnit, ...(deadline ? { deadline } : {}) })
               }
