@@ -76,6 +76,15 @@ const EnvSchema = z.object({
   /** Webhooks: `true` also allows plain-HTTP receivers on loopback (tests); otherwise HTTPS only. */
   WEBHOOK_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** SMS / voice-notification gateway (the last rung of the ladder): base URL, credentials, templates. */
+  SMS_API_BASE: z.preprocess(emptyAsUndefined, url.optional()),
+  SMS_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SMS_ACCESS_KEY_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SMS_SIGN_NAME: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SMS_TEMPLATE_CODE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SMS_TTS_CODE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** The gateway's delivery reports must carry this token (X-Sms-Report-Token). */
+  SMS_REPORT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
   /** The H5 console build served at /app/ (default: miniprogram/dist-h5 of this checkout). */
   WEB_DIST_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
 });

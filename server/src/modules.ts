@@ -30,6 +30,7 @@ import { webhooksModule } from './webhooks/routes';
 import { intakeModule } from './intake/routes';
 import { broadcastModule } from './broadcast/routes';
 import { broadcastSubscriber } from './broadcast/service';
+import { smsModule } from './sms/routes';
 import { webhooksSubscriber } from './webhooks/service';
 import { rewardsSubscriber } from './rewards/subscribers';
 import { reporterNoticesSubscriber } from './tips/subscribers';
@@ -66,6 +67,7 @@ export const modules: Module[] = [
   webhooksModule,
   intakeModule,
   broadcastModule,
+  smsModule,
   webModule,
   idempotencyModule,
 ];

@@ -14,6 +14,7 @@ export const DELIVERY_CHANNELS = [
   'phone_list',
   'webhook', // signed event POSTs (webhooks/)
   'broadcast', // village loudspeakers (broadcast/)
+  'sms', // SMS and voice notifications (sms/)
 ] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 

@@ -2,6 +2,7 @@ import type { AppServices } from '../core/context';
 import { WeComError, wecomFromConfig, type AppMessage, type TemplateCard } from '../wecom/client';
 import { WeComRobotSender, type RobotMessage } from '../wecom/robot';
 import { sendBroadcast } from '../broadcast/sender';
+import { sendSms } from '../sms/client';
 import { WebhookCallError, sendWebhook } from '../webhooks/sender';
 import type { DeliveryChannel, ParkedReason } from './delivery.model';
 import { WechatCallError, WechatSubscribeClient, sendSubscribe } from './wechat-subscribe';
@@ -108,6 +109,8 @@ export async function sendDelivery(services: AppServices, d: OutgoingDelivery): 
         return { result: await sendWebhook(services, d as Parameters<typeof sendWebhook>[1]) };
       case 'broadcast':
         return { result: await sendBroadcast(services, d) };
+      case 'sms':
+        return { result: await sendSms(services, d) };
       default:
         throw new SendFailure(
           `channel ${d.channel} is sent by another process`,

@@ -5,7 +5,7 @@ import { ObjectIdString } from './common';
 /** Request and answer schemas of the outbox capability (shared by the server, the bot and the mini-program). */
 
 export const DeliveryChannelEnum = z
-  .enum(['wecom_app', 'wecom_robot', 'wechaty', 'wechat_subscribe', 'phone_list', 'webhook', 'broadcast'])
+  .enum(['wecom_app', 'wecom_robot', 'wechaty', 'wechat_subscribe', 'phone_list', 'webhook', 'broadcast', 'sms'])
   .meta({ id: 'DeliveryChannel' });
 
 /** A bot process asks for deliveries of its channel to send (`Authorization: Bot <BOT_TOKEN>`). */
