@@ -1,5 +1,5 @@
 import { hazardsApi, tipsApi, type ApiClient } from '@yingji/shared';
-import { TextCheckModel } from '../../server/src/moderation/check.model';
+import { MediaCheckModel, TextCheckModel } from '../../server/src/moderation/check.model';
 import { WECHAT_PUSH_PATH, pushSignature } from '../../server/src/moderation/push';
 import { runContentChecks } from '../../server/src/moderation/service';
 import { HIDDEN_TEXT } from '../../server/src/moderation/present';
@@ -167,6 +167,19 @@ describe('the local word list when WeChat cannot be asked', () => {
       local: true,
       reason: expect.stringContaining('假证'),
     });
+  });
+
+  it('shows photos that WeChat cannot check, and tells the office they were not checked', async () => {
+    const resident = await srv.login('resident.demo', 'Resident@2024');
+    const grid = await srv.login('grid.sq-01', 'Grid@2024');
+    const m = (await upload(resident, await photo())).id;
+    const { id } = await tipsApi(resident).create(tip('河堤护坡松动', [m]));
+    await runContentChecks(srv.services);
+    expect(await MediaCheckModel.findById(m).lean()).toMatchObject({
+      state: 'unchecked',
+      reason: expect.stringContaining('未经微信检测'),
+    });
+    expect((await tipsApi(grid).get(id)).mediaIds).toEqual([m]);
   });
 
   it('checks a hazard reported in a chat the same way, for everyone but the office', async () => {

@@ -99,10 +99,14 @@ async function requestMediaCheck(
   const base = services.config.PUBLIC_BASE_URL;
   let state: MediaCheckState = 'unchecked';
   let traceId: string | undefined;
+  // Without the push token the verdict could never arrive: the photo would stay hidden for good.
+  const push = services.config.WECHAT_PUSH_TOKEN;
   let reason: string | undefined = !client
     ? '未配置小程序，图片未经微信检测'
-    : '未配置 PUBLIC_BASE_URL，图片未经微信检测';
-  if (client && base && openid) {
+    : !base || !push
+      ? '未配置 PUBLIC_BASE_URL 或 WECHAT_PUSH_TOKEN，图片未经微信检测'
+      : undefined;
+  if (client && base && push && openid) {
     try {
       const url = signedCheckUrl(services.config, base, String(mediaId), now);
       ({ traceId } = await client.mediaCheckAsync({ openid, scene, mediaUrl: url }));
@@ -111,7 +115,7 @@ async function requestMediaCheck(
     } catch (e) {
       reason = `微信图片检测请求失败（${e instanceof WechatCallError ? e.errcode : 'error'}），图片未经检测`;
     }
-  } else if (client && base) reason = '上传者没有微信 openid，图片未经微信检测';
+  } else if (!reason) reason = '上传者没有微信 openid，图片未经微信检测';
   await MediaCheckModel.updateOne(
     { _id: mediaId },
     { $setOnInsert: { town, state, traceId, reason, requestedAt: now } },
