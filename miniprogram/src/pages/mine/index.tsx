@@ -4,6 +4,8 @@ import { View, Text, Image } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { categoryLabel, tipsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
+import { BindCode } from '../../components/BindCode';
+import { currentUser } from '../../services/session';
 import { Loadable } from '../../components/State';
 import { Timeline } from '../../components/Timeline';
 import { PhotoRow } from '../../components/Photo';
@@ -78,6 +80,7 @@ export default function Mine() {
   });
   return (
     <Page title="我的举报" roles={['resident', 'grid', 'cadre', 'office', 'admin']}>
+      <BindCode role={currentUser()?.role} />
       <QueuedTips onSent={() => void tips.reload()} />
       <Loadable
         {...tips}
