@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { GridModel, TownModel, UserModel } from '../../server/src/people/models'
 import { seedDemo } from '../../server/src/people/seed';
 import { testMongoUri, useTestDatabase } from '../support/db';
 import { startFakeWecom, type FakeWecom } from '../fakes/wecom';
+import { startServerProcess, stopServerProcess } from '../support/server-process';
 
 /**
  * The server as its own process (`npm start`), killed with SIGKILL in the middle of sending a
@@ -18,67 +19,33 @@ import { startFakeWecom, type FakeWecom } from '../fakes/wecom';
 const db = useTestDatabase();
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let fake: FakeWecom;
 let child: ChildProcess | undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingji-crash-'));
 
-function startServer(): Promise<{ base: string; proc: ChildProcess }> {
-  // One process (no tsx wrapper in between), so SIGKILL really kills the server.
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      MONGODB_URI: `${testMongoUri()}/${db.name}`,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      JWT_SECRET: 'crash-test-secret-crash-test-secret',
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'error',
-      WECOM_CORP_ID: fake.corpId,
-      WECOM_SECRET: fake.secret,
-      WECOM_AGENT_ID: String(fake.agentId),
-      WECOM_API_BASE: fake.base,
-      WECOM_TIMEOUT_MS: '5000',
-      WECOM_RETRY_BASE_MS: '20',
-      OUTBOX_POLL_MS: '100',
-      OUTBOX_LEASE_SECONDS: '2',
-      OUTBOX_RETRY_BASE_MS: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ base: `http://127.0.0.1:${m[1]}`, proc });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
-    });
+function startServer() {
+  return startServerProcess({
+    MONGODB_URI: `${testMongoUri()}/${db.name}`,
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'crash-test-secret-crash-test-secret',
+    WECOM_CORP_ID: fake.corpId,
+    WECOM_SECRET: fake.secret,
+    WECOM_AGENT_ID: String(fake.agentId),
+    WECOM_API_BASE: fake.base,
+    WECOM_TIMEOUT_MS: '5000',
+    WECOM_RETRY_BASE_MS: '20',
+    OUTBOX_POLL_MS: '100',
+    OUTBOX_LEASE_SECONDS: '2',
+    OUTBOX_RETRY_BASE_MS: '100',
+  }).then((s) => {
+    child = s.proc;
+    return s;
   });
 }
 
-async function stop(proc: ChildProcess, signal: NodeJS.Signals) {
-  const exited = new Promise((r) => proc.once('exit', r));
-  if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-  await exited;
-  proc.stdout?.destroy();
-  proc.stderr?.destroy();
-}
+const stop = stopServerProcess;
 
 beforeAll(async () => {
   await seedDemo();

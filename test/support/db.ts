@@ -6,7 +6,7 @@ import { connectMongoose } from '../../server/src/db/connection';
 export function testMongoUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
   if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global-setup.ts)');
-  return uri;
+  return uri.replace(/\/+$/, ''); // callers append /<database>
 }
 
 /** A fresh database name (Latin letters and digits only, as FerretDB requires). */

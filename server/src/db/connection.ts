@@ -23,13 +23,28 @@ export async function connectMongoose(uri: string, dbName: string): Promise<type
   return mongoose;
 }
 
-/** Create every registered model's indexes (explicitly, so an unsupported index fails loudly). */
+/**
+ * Create every registered model's indexes (explicitly, so an unsupported index fails loudly).
+ * Two processes starting at once (a second server, a command) can make PostgreSQL report a
+ * deadlock between their DDL: that is retried, everything else stops the start.
+ */
 export async function ensureIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) {
-    await model.createCollection().catch((e: { code?: number }) => {
-      if (e?.code !== 48) throw e; // 48: NamespaceExists
-    });
-    await model.createIndexes();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await model.createCollection().catch((e: { code?: number }) => {
+          if (e?.code !== 48) throw e; // 48: NamespaceExists
+        });
+        await model.createIndexes();
+        break;
+      } catch (e) {
+        const transient = /deadlock|could not serialize|tuple concurrently|already exists/i.test(
+          (e as Error).message ?? '',
+        );
+        if (!transient || attempt >= 8) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
+      }
+    }
   }
 }
 

@@ -73,6 +73,8 @@ const deliverySchema = new Schema(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     leaseOwner: { type: String },
+    /** Set by a batch claim: tells the claiming worker which of the batch it won. */
+    claimToken: { type: String },
     leaseUntil: { type: Date },
     /** When the current send attempt started: the per-member and per-robot limits count these. */
     claimedAt: { type: Date },
@@ -120,6 +122,7 @@ export interface DeliveryLean {
   attempts: number;
   nextAttemptAt: Date;
   leaseOwner?: string;
+  claimToken?: string;
   leaseUntil?: Date;
   claimedAt?: Date;
   uncertainSince?: Date;

@@ -74,10 +74,22 @@ export async function runOutboxPass(
     if (due.length === 0) break;
     usage ??= await loadUsage(channel, now);
     let progressed = 0;
+    // Deliveries that can go whole are claimed together (one conditional update for the lot);
+    // those over a budget wait or are split, one by one.
+    const whole: Lean[] = [];
     for (const d of due) {
-      if (Date.now() - started > budgetMs) break;
-      const claimed = await claim(services, d, me, usage, report);
-      if (!claimed) continue;
+      const plan = planClaim(services, d, usage);
+      if (plan.kind === 'whole') whole.push(d);
+      else if (plan.kind === 'wait') await postpone(d, plan.until);
+      else {
+        const claimed = await claimSplit(services, d, me, plan, report);
+        if (claimed) {
+          progressed++;
+          await pool.run(() => sendAndRecord(services, claimed, me, report));
+        }
+      }
+    }
+    for (const claimed of await claimWhole(services, whole, me, report)) {
       progressed++;
       await pool.run(() => sendAndRecord(services, claimed, me, report));
     }
@@ -146,61 +158,93 @@ function record(usage: Usage, d: Pick<Lean, 'channel' | 'recipient' | 'content'>
   }
 }
 
-async function claim(services: AppServices, d: Lean, me: string, usage: Usage, report: PassReport) {
-  const now = services.clock.now();
-  const t = now.getTime();
-  const cfg = services.config;
-  let sendNow: string[] | undefined;
-  let later: string[] = [];
-  let waitUntil: number | undefined;
+type Plan =
+  | { kind: 'whole' }
+  | { kind: 'wait'; until: number }
+  | { kind: 'split'; now: string[]; later: string[]; until: number };
 
+/**
+ * What the rate limits allow for this delivery now, from the outbox's own record of recent
+ * sends. A delivery planned to go is counted in `usage` at once, so the rest of the batch sees
+ * its budget spent (if another worker wins the claim, the budget is merely conservative).
+ */
+function planClaim(services: AppServices, d: Lean, usage: Usage): Plan {
+  const t = services.clock.now().getTime();
+  let plan: Plan = { kind: 'whole' };
   // Per-corp API calls, per robot, per member.
   const corpAt = nextAllowedAt(usage.calls, t, LIMITS.corpCalls);
-  if (corpAt > t) waitUntil = corpAt;
+  if (corpAt > t) plan = { kind: 'wait', until: corpAt };
   else if (d.channel === 'wecom_robot') {
     const at = nextAllowedAt(usage.byAddress.get(d.recipient.address) ?? [], t, LIMITS.robot);
-    if (at > t) waitUntil = at;
+    if (at > t) plan = { kind: 'wait', until: at };
   } else if (countsPerMember(d) && !d.uncertainSince) {
     // (A delivery whose earlier send may have arrived is sent again unchanged, never split:
     // WeCom drops the duplicate only when the request is identical.)
     const split = splitByBudget(d.recipient.address.split('|'), usage.byAddress, t);
-    if (split.now.length === 0) waitUntil = split.retryAt;
-    else if (split.later.length) {
-      sendNow = split.now;
-      later = split.later;
-      waitUntil = split.retryAt;
-    }
+    if (split.now.length === 0) plan = { kind: 'wait', until: split.retryAt ?? t + 60_000 };
+    else if (split.later.length)
+      plan = { kind: 'split', now: split.now, later: split.later, until: split.retryAt ?? t + 60_000 };
   }
-  if (waitUntil !== undefined && !sendNow) {
-    // Not now: leave it pending until the budget allows (no attempt counted).
-    await DeliveryModel.updateOne(
-      { _id: d._id, state: 'pending' },
-      { $set: { nextAttemptAt: new Date(Number.isFinite(waitUntil) ? waitUntil : t + 60_000) } },
-    ).exec();
-    return undefined;
-  }
+  if (plan.kind === 'whole') record(usage, d, t);
+  if (plan.kind === 'split') record(usage, d, t, plan.now);
+  return plan;
+}
 
-  const set: Record<string, unknown> = {
+/** Not now: leave it pending until the budget allows (no attempt counted). */
+async function postpone(d: Lean, until: number) {
+  const at = Number.isFinite(until) ? until : Date.now() + 60_000;
+  await DeliveryModel.updateOne({ _id: d._id, state: 'pending' }, { $set: { nextAttemptAt: new Date(at) } }).exec();
+}
+
+function leaseFields(services: AppServices, me: string, now: Date) {
+  return {
     state: 'sending',
     leaseOwner: me,
-    leaseUntil: new Date(t + cfg.OUTBOX_LEASE_SECONDS * 1000),
+    leaseUntil: new Date(now.getTime() + services.config.OUTBOX_LEASE_SECONDS * 1000),
     claimedAt: now,
   };
-  if (sendNow) {
-    set['recipient.address'] = sendNow.join('|');
-    set.deferred = later;
-  }
+}
+
+/**
+ * Claims many deliveries in one update: each is still taken only from `pending` and due, so it is
+ * won by exactly one worker; a claim token tells which of them this worker won.
+ */
+async function claimWhole(services: AppServices, due: Lean[], me: string, report: PassReport): Promise<Lean[]> {
+  if (due.length === 0) return [];
+  const now = services.clock.now();
+  const claimToken = crypto.randomUUID();
+  const ids = due.map((d) => d._id);
+  await DeliveryModel.updateMany(
+    { _id: { $in: ids }, state: 'pending', nextAttemptAt: { $lte: now } },
+    { $set: { ...leaseFields(services, me, now), claimToken }, $inc: { attempts: 1 } },
+  ).exec();
+  const won = await DeliveryModel.find({ _id: { $in: ids }, claimToken, state: 'sending' }).lean<Lean[]>();
+  report.claimed += won.length;
+  return won;
+}
+
+/** Claims the members within budget now; the others go into a delivery of their own, later. */
+async function claimSplit(
+  services: AppServices,
+  d: Lean,
+  me: string,
+  plan: Extract<Plan, { kind: 'split' }>,
+  report: PassReport,
+) {
+  const now = services.clock.now();
   const claimed = await DeliveryModel.findOneAndUpdate(
     { _id: d._id, state: 'pending', nextAttemptAt: { $lte: now } },
-    { $set: set, $inc: { attempts: 1 } },
+    {
+      $set: { ...leaseFields(services, me, now), 'recipient.address': plan.now.join('|'), deferred: plan.later },
+      $inc: { attempts: 1 },
+    },
     { returnDocument: 'after' },
   )
     .lean<Lean>()
     .exec();
   if (!claimed) return undefined; // another worker won it
   report.claimed++;
-  record(usage, claimed, t, sendNow);
-  if (later.length) await splitDeferred(claimed, later, new Date(waitUntil ?? t + 60_000));
+  await splitDeferred(claimed, plan.later, new Date(plan.until));
   return claimed;
 }
 
