@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import { AppError, ERRORS, type ErrorBody, type ErrorCode } from '@yingji/shared';
 import { ZodError } from 'zod';
 import { isDbUnavailable } from '../db/connection';
+import { isDuplicateKey } from '../db/duplicate';
 import type { AppState } from './context';
 
 export { AppError };
@@ -64,13 +65,13 @@ function unhandledStatus(ctx: Koa.ParameterizedContext<AppState>) {
 }
 
 /**
- * A unique index refused the write. MongoDB says 11000; FerretDB 2 on DocumentDB says so for inserts
- * and updates but answers a findOneAndUpdate with InternalError (1) naming the index's exclusion
- * constraint, which would otherwise surface as a 500.
+ * A unique index refused the write: db/duplicate.ts knows 11000 and the engine's "duplicate key";
+ * FerretDB 2 on DocumentDB also answers a findOneAndUpdate with InternalError (1) naming the index's
+ * exclusion constraint, which would otherwise surface as a 500.
  */
-export function isDuplicateKey(e: unknown): boolean {
+function isUniqueConflict(e: unknown): boolean {
+  if (isDuplicateKey(e)) return true;
   const err = e as { code?: number; errmsg?: string; message?: string } | undefined;
-  if (err?.code === 11000) return true;
   return err?.code === 1 && /violates exclusion constraint/.test(err.errmsg ?? err.message ?? '');
 }
 
@@ -86,7 +87,7 @@ export function toAppError(e: unknown): AppError {
   if (status === 413 || any?.type === 'entity.too.large' || any?.code === 'LIMIT_FILE_SIZE')
     return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
-  if (isDuplicateKey(e)) return new AppError('CONFLICT');
+  if (isUniqueConflict(e)) return new AppError('CONFLICT');
   if (any?.name === 'CastError') return new AppError('VALIDATION_FAILED');
   if (status === 405) return new AppError('METHOD_NOT_ALLOWED');
   if (status === 501) return new AppError('NOT_IMPLEMENTED');

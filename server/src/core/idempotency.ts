@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type Koa from 'koa';
 import { Schema, model, type Types } from 'mongoose';
 import { AppError } from '@yingji/shared';
+import { isDuplicateKey } from '../db/duplicate';
 import type { AppServices, AppState } from './context';
 import type { Module } from './module';
 
@@ -70,7 +71,6 @@ export function fingerprintOf(body: unknown, query: string): string {
     .digest('hex');
 }
 
-const isDuplicateKey = (e: unknown) => (e as { code?: number })?.code === 11000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function claimKey(services: AppServices, id: KeyId, fingerprint: string): Promise<Claim> {
