@@ -61,7 +61,11 @@ describe('create routes with an Idempotency-Key', () => {
   it('files one hazard for a repeated staff report, and refuses the key reused for another report', async () => {
     const body = { category: 'fire', description: '楼道堆放杂物堵塞消防通道', source: 'field' };
     const first = await post(grid, '/api/hazards', body, 'hazard-key');
-    const again = await post(grid, '/api/hazards', { source: 'field', description: body.description, category: 'fire' });
+    const again = await post(grid, '/api/hazards', {
+      source: 'field',
+      description: body.description,
+      category: 'fire',
+    });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201); // no key: a second, separate report
     const repeat = await post(grid, '/api/hazards', body, 'hazard-key');
