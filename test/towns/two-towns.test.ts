@@ -3,7 +3,7 @@ import { CalloutModel } from '../../server/src/callouts/callout.model';
 import { TownModel } from '../../server/src/people/models';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
-import { apiError, platformAdmin, townFromNothing } from './support';
+import { apiError, platformAdmin, square, townFromNothing } from './support';
 
 useTestDatabase();
 
@@ -183,5 +183,52 @@ describe('deactivating a person', () => {
     const list = await xt.admin.get<{ items: { responsible?: { id: string } }[] }>('/api/vulnerable-residents');
     expect(JSON.stringify(list)).toContain(successor.id);
     expect(await apiError(srv.login('xt.grid', 'Grid@2024x'))).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+  });
+});
+
+describe('editing and retiring places', () => {
+  it('renames a village, keeps its 村民小组, and retires it only after its grids', async () => {
+    const v = await townsApi(xt.admin).createVillage({ name: '新坪镇六村' });
+    expect(v.code).toMatch(/^V\d{2}$/);
+    expect(await apiError(townsApi(xt.admin).createVillage({ name: '新坪镇六村' }))).toMatchObject({
+      code: 'VILLAGE_NAME_TAKEN',
+    });
+    const renamed = await xt.admin.request<{ name: string }>('PATCH', `/api/villages/${v.id}`, { name: '新坪镇柳村' });
+    expect(renamed.name).toBe('新坪镇柳村');
+    const group = await xt.admin.post<{ id: string }>(`/api/villages/${v.id}/groups`, { name: '一组' });
+    await xt.admin.request('PATCH', `/api/village-groups/${group.id}`, { name: '第一村民小组' });
+    const groups = await xt.admin.get<{ items: { name: string }[] }>(`/api/villages/${v.id}/groups`);
+    expect(groups.items.map((g) => g.name)).toEqual(['第一村民小组']);
+
+    const grid = await townsApi(xt.admin).createGrid({
+      name: '柳村网格',
+      villageId: v.id,
+      boundary: square(107.9, 29.8),
+    });
+    expect(await apiError(xt.admin.post(`/api/villages/${v.id}/retire`))).toMatchObject({
+      code: 'VILLAGE_HAS_ACTIVE_GRIDS',
+    });
+    await xt.admin.post(`/api/grids/${grid.id}/retire`);
+    await xt.admin.post(`/api/villages/${v.id}/retire`);
+    const villages = await xt.admin.get<{ items: { id: string }[] }>('/api/villages');
+    expect(villages.items.map((x) => x.id)).not.toContain(v.id);
+    const grids = await xt.admin.get<{ items: { id: string }[] }>('/api/grids');
+    expect(grids.items.map((x) => x.id)).not.toContain(grid.id);
+    // A retired grid's area is free again.
+    await townsApi(xt.admin).createGrid({
+      name: '柳村新网格',
+      villageId: xt.village.id,
+      boundary: square(107.9, 29.8),
+    });
+  });
+
+  it('registers a WeCom group robot by its webhook key, once', async () => {
+    const body = { name: '一村网格机器人', webhookKey: 'a1b2c3d4-0000-1111-2222-333344445555', gridId: xt.grid.id };
+    const robot = await xt.admin.post<{ channel: string; gridId: string }>('/api/chat-groups/robots', body);
+    expect(robot).toMatchObject({ channel: 'wecom_robot', gridId: xt.grid.id });
+    expect(await apiError(xt.admin.post('/api/chat-groups/robots', body))).toMatchObject({ code: 'CHAT_GROUP_TAKEN' });
+    const list = await xt.admin.get<{ items: { name: string }[] }>('/api/chat-groups');
+    expect(list.items.map((g) => g.name)).toContain('一村网格机器人');
+    expect((await yt.admin.get<{ items: unknown[] }>('/api/chat-groups')).items).toEqual([]);
   });
 });
