@@ -75,7 +75,7 @@ describe('收到 in a chat', () => {
     expect(await say('grid.sq-01', '收到')).toEqual([ENGINE_TEXTS.alreadyAcked('暴雨蓝色预警', when)]);
     expect(await say('grid.sq-01', '收到！', ROOM_SQ01)).toEqual([ENGINE_TEXTS.alreadyAcked('暴雨蓝色预警', when)]);
     expect((await line(id, 'grid.sq-01'))!.ackAt).toEqual(first);
-    expect((await CalloutModel.findById(id).lean())!.summary.acked).toBe(1);
+    expect((await CalloutModel.findById(id).lean())!.summary?.acked).toBe(1);
   });
 
   it('confirms the call-out announced in that group, not the latest one elsewhere', async () => {
@@ -112,7 +112,7 @@ describe('call-out stages from chat', () => {
     expect(first).toBe(ENGINE_TEXTS.atPostRecorded('地灾橙色预警', when));
     expect(await say('grid.sq-02', '到岗了', ROOM_SQ02)).toEqual([ENGINE_TEXTS.atPostAlready('地灾橙色预警', when)]);
     const c = await CalloutModel.findById(id).lean();
-    expect(c!.stages.atPost).toBe(1);
+    expect(c!.stages?.atPost).toBe(1);
     // Reporting a stage also answers the call-out.
     expect((await line(id, 'grid.sq-02'))!.acked).toBe(true);
   });
