@@ -32,6 +32,8 @@ const EnvSchema = z.object({
     .default(24 * 7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(256),
+  /** Largest number of data rows an Excel import (roster, shelters, hazard points) reads; more is refused. */
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   DEFAULT_TOWN: z.preprocess(emptyAsUndefined, z.string().min(1).max(16).optional()),
   SEED_DEMO: z
     .enum(['auto', 'true', 'false'])

@@ -73,7 +73,7 @@ program
       if (!fs.existsSync(opts.file)) throw new Error(`找不到文件 ${opts.file}`);
       const town = await resolveTown(config, opts.town);
       const progress = rowProgress();
-      const report = await importRoster(town._id, opts.file, progress.update);
+      const report = await importRoster(town._id, opts.file, progress.update, config.IMPORT_MAX_ROWS);
       progress.stop();
       process.stdout.write(`共 ${report.total} 行：导入 ${report.created} 人，拒绝 ${report.rejected.length} 行\n`);
       for (const r of report.rejected)

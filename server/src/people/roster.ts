@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import { AppError, ROLE_LABELS, ROLES, UserCreate, type Role } from '@yingji/shared';
 import type { Types } from 'mongoose';
+import { readSheetRows, yieldToEventLoop } from '../core/sheet';
 import { createUser } from './service';
 
 /**
@@ -42,45 +42,18 @@ function roleFrom(text: string): Role | undefined {
   return (Object.entries(ROLE_LABELS) as [Role, string][]).find(([, label]) => label === t)?.[0];
 }
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return String(v.result ?? '');
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-  }
-  return String(v).trim();
-}
-
-export async function readRoster(file: string | Buffer): Promise<{ row: number; values: Record<string, string> }[]> {
-  const wb = new ExcelJS.Workbook();
-  if (typeof file === 'string') await wb.xlsx.readFile(file);
-  else await wb.xlsx.load(file as unknown as ArrayBuffer);
-  const sheet = wb.worksheets[0];
-  if (!sheet) return [];
-  const header = sheet.getRow(1);
-  const colOf: Record<string, number> = {};
-  header.eachCell((cell, col) => {
-    const title = cellText(cell.value).replace(/\s|\*/g, '');
-    for (const [key, names] of Object.entries(ROSTER_COLUMNS))
-      if ((names as readonly string[]).includes(title)) colOf[key] = col;
-  });
-  const rows: { row: number; values: Record<string, string> }[] = [];
-  sheet.eachRow((row, n) => {
-    if (n === 1) return;
-    const values: Record<string, string> = {};
-    for (const [key, col] of Object.entries(colOf)) values[key] = cellText(row.getCell(col).value);
-    if (Object.values(values).some((v) => v)) rows.push({ row: n, values });
-  });
-  return rows;
+/** The roster's rows, streamed; more than `maxRows` (IMPORT_MAX_ROWS) is refused before reading on. */
+export function readRoster(file: string | Buffer, maxRows?: number) {
+  return readSheetRows(file, ROSTER_COLUMNS, maxRows);
 }
 
 export async function importRoster(
   townId: Types.ObjectId,
   file: string | Buffer,
   onProgress?: (done: number, total: number) => void,
+  maxRows?: number,
 ): Promise<RosterReport> {
-  const rows = await readRoster(file);
+  const rows = await readRoster(file, maxRows);
   const report: RosterReport = { total: rows.length, created: 0, rejected: [] };
   let done = 0;
   for (const { row, values } of rows) {
@@ -118,6 +91,7 @@ export async function importRoster(
       }
     }
     onProgress?.(++done, rows.length);
+    if (done % 100 === 0) await yieldToEventLoop();
   }
   return report;
 }

@@ -17,6 +17,7 @@ type Importer = (
   town: Awaited<ReturnType<typeof resolveTown>>['_id'],
   file: string,
   onProgress: (done: number, total: number) => void,
+  maxRows: number,
 ) => Promise<ImportReport>;
 
 function importCommand(name: string, alias: string, description: string, run: Importer) {
@@ -31,7 +32,7 @@ function importCommand(name: string, alias: string, description: string, run: Im
         if (!fs.existsSync(opts.file)) throw new Error(`找不到文件 ${opts.file}`);
         const town = await resolveTown(config, opts.town);
         const progress = rowProgress();
-        const report = await run(town._id, opts.file, progress.update);
+        const report = await run(town._id, opts.file, progress.update, config.IMPORT_MAX_ROWS);
         progress.stop();
         process.stdout.write(
           `共 ${report.total} 行：新增 ${report.created}，更新 ${report.updated}，拒绝 ${report.rejected.length} 行\n`,

@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
-import { AppError, HazardPointCreate, ShelterCreate } from '@yingji/shared';
+import { HazardPointCreate, ShelterCreate } from '@yingji/shared';
 import type { Types } from 'mongoose';
 import type { z } from 'zod';
+import { readSheetRows, yieldToEventLoop } from '../core/sheet';
 import { GridModel, VillageModel } from '../people/models';
 import { HazardPointModel, ShelterModel } from './model';
 import { gridAt } from './service';
@@ -58,49 +58,13 @@ export interface ImportReport {
 
 type Progress = (done: number, total: number) => void;
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text.trim();
-    if ('result' in v) return String(v.result ?? '').trim();
-    if ('richText' in v)
-      return v.richText
-        .map((r) => r.text)
-        .join('')
-        .trim();
-  }
-  return String(v).trim();
-}
-
-/** The rows of the first sheet as { column key → text }, found by the header's names. */
-export async function readSheet<K extends string>(
+/** The rows of the first sheet as { column key → text }, streamed, at most `maxRows` (IMPORT_MAX_ROWS). */
+export function readSheet<K extends string>(
   file: string | Buffer,
   columns: Record<K, readonly string[]>,
-): Promise<{ row: number; values: Partial<Record<K, string>> }[]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    if (typeof file === 'string') await wb.xlsx.readFile(file);
-    else await wb.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError('IMPORT_FILE_INVALID');
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) return [];
-  const colOf: Partial<Record<K, number>> = {};
-  sheet.getRow(1).eachCell((cell, col) => {
-    const title = cellText(cell.value).replace(/\s|\*/g, '');
-    for (const [key, names] of Object.entries(columns) as [K, readonly string[]][])
-      if (names.includes(title) && colOf[key] === undefined) colOf[key] = col;
-  });
-  const rows: { row: number; values: Partial<Record<K, string>> }[] = [];
-  sheet.eachRow((row, n) => {
-    if (n === 1) return;
-    const values: Partial<Record<K, string>> = {};
-    for (const [key, col] of Object.entries(colOf) as [K, number][]) values[key] = cellText(row.getCell(col).value);
-    if (Object.values(values).some((v) => v)) rows.push({ row: n, values });
-  });
-  return rows;
+  maxRows?: number,
+) {
+  return readSheetRows(file, columns, maxRows);
 }
 
 const num = (s?: string) => (s ? Number(s.replace(/[,，\s]/g, '')) : undefined);
@@ -137,8 +101,13 @@ async function lookups(town: Types.ObjectId) {
   };
 }
 
-export async function importShelters(town: Types.ObjectId, file: string | Buffer, onProgress?: Progress) {
-  const rows = await readSheet(file, SHELTER_COLUMNS);
+export async function importShelters(
+  town: Types.ObjectId,
+  file: string | Buffer,
+  onProgress?: Progress,
+  maxRows?: number,
+) {
+  const rows = await readSheet(file, SHELTER_COLUMNS, maxRows);
   const report: ImportReport = { total: rows.length, created: 0, updated: 0, rejected: [] };
   const find = await lookups(town);
   let done = 0;
@@ -171,12 +140,18 @@ export async function importShelters(town: Types.ObjectId, file: string | Buffer
       }
     }
     onProgress?.(++done, rows.length);
+    if (done % 100 === 0) await yieldToEventLoop();
   }
   return report;
 }
 
-export async function importHazardPoints(town: Types.ObjectId, file: string | Buffer, onProgress?: Progress) {
-  const rows = await readSheet(file, HAZARD_POINT_COLUMNS);
+export async function importHazardPoints(
+  town: Types.ObjectId,
+  file: string | Buffer,
+  onProgress?: Progress,
+  maxRows?: number,
+) {
+  const rows = await readSheet(file, HAZARD_POINT_COLUMNS, maxRows);
   const report: ImportReport = { total: rows.length, created: 0, updated: 0, rejected: [] };
   const find = await lookups(town);
   let done = 0;
@@ -222,6 +197,7 @@ export async function importHazardPoints(town: Types.ObjectId, file: string | Bu
       }
     }
     onProgress?.(++done, rows.length);
+    if (done % 100 === 0) await yieldToEventLoop();
   }
   return report;
 }

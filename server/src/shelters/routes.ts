@@ -131,7 +131,8 @@ export const sheltersModule: Module = {
         before: [parseXlsx],
         response: ImportReport,
       },
-      ({ caller, ctx }) => importShelters(caller.town, uploaded(ctx)),
+      ({ caller, ctx, services }) =>
+        importShelters(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS),
     );
 
     api.route(
@@ -174,7 +175,8 @@ export const sheltersModule: Module = {
         before: [parseXlsx],
         response: ImportReport,
       },
-      ({ caller, ctx }) => importHazardPoints(caller.town, uploaded(ctx)),
+      ({ caller, ctx, services }) =>
+        importHazardPoints(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS),
     );
 
     api.route(
