@@ -60,6 +60,8 @@ const hazardSchema = new Schema(
 );
 hazardSchema.index({ town: 1, code: 1 }, { unique: true });
 hazardSchema.index({ town: 1, status: 1, discoveredAt: -1 });
+// The list's newest-first page, read through windows of discoveredAt (service.ts: pageNewestFirst).
+hazardSchema.index({ town: 1, discoveredAt: -1, _id: -1 });
 hazardSchema.index({ town: 1, village: 1 });
 hazardSchema.index({ town: 1, grid: 1 });
 hazardSchema.index({ status: 1, deadline: 1 });

@@ -361,15 +361,35 @@ async function listFilter(caller: Caller, q: ListQuery): Promise<Record<string, 
   return { $and: [hazardScope(caller), f] };
 }
 
+const WINDOW_DAYS = [7, 30, 180, 730];
+
+/**
+ * One page of the list, newest first. The engine sorts every document the filter matches before
+ * it takes a page, so a town's whole history would be read for its first page: the page is read
+ * instead from growing windows of recent `discoveredAt` (index town_1_discoveredAt_-1__id_-1). A
+ * window that holds at least skip + limit entries holds the page, since everything outside it is
+ * older; deep pages and a town with little recent history end with the whole filter.
+ */
+async function pageNewestFirst(filter: Record<string, unknown>, skip: number, limit: number): Promise<HazardLean[]> {
+  const want = skip + limit;
+  if (want <= 1000) {
+    for (const days of WINDOW_DAYS) {
+      const since = new Date(Date.now() - days * 24 * 3600 * 1000);
+      const docs = await HazardModel.find({ $and: [filter, { discoveredAt: { $gte: since } }] })
+        .sort({ discoveredAt: -1, _id: -1 })
+        .limit(want)
+        .lean();
+      if (docs.length >= want) return docs.slice(skip);
+    }
+  }
+  return HazardModel.find(filter).sort({ discoveredAt: -1, _id: -1 }).skip(skip).limit(limit).lean();
+}
+
 export async function listHazards(caller: Caller, q: ListQuery): Promise<{ items: HazardOut[]; total: number }> {
   const filter = await listFilter(caller, q);
   const [total, docs] = await Promise.all([
     HazardModel.countDocuments(filter),
-    HazardModel.find(filter)
-      .sort({ discoveredAt: -1, _id: -1 })
-      .skip((q.page - 1) * q.pageSize)
-      .limit(q.pageSize)
-      .lean(),
+    pageNewestFirst(filter, (q.page - 1) * q.pageSize, q.pageSize),
   ]);
   const names = await loadNames(docs);
   // The content check: a flagged chat report's text is shown to the office only.
