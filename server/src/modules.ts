@@ -31,6 +31,7 @@ import { intakeModule } from './intake/routes';
 import { broadcastModule } from './broadcast/routes';
 import { broadcastSubscriber } from './broadcast/service';
 import { smsModule } from './sms/routes';
+import { open311Module } from './open311/routes';
 import { webhooksSubscriber } from './webhooks/service';
 import { rewardsSubscriber } from './rewards/subscribers';
 import { reporterNoticesSubscriber } from './tips/subscribers';
@@ -68,6 +69,7 @@ export const modules: Module[] = [
   intakeModule,
   broadcastModule,
   smsModule,
+  open311Module,
   webModule,
   idempotencyModule,
 ];
