@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
+
+useTestDatabase();
 
 /** Methods fetch() refuses to send (TRACE), so the request goes out through node:http. */
 function rawRequest(base: string, method: string, p: string) {
