@@ -9,6 +9,8 @@ import { HazardModel } from '../../server/src/hazards/hazard.model';
 import { UserModel } from '../../server/src/people/user.model';
 import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { seedDemo } from '../../server/src/people/seed';
+import { createUser } from '../../server/src/people/service';
+import { TownModel } from '../../server/src/people/models';
 import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
 import { WECOM, chatEnv, eventually, postCallback, sleep, wecomText } from './support';
@@ -246,8 +248,6 @@ describe('the WeCom app callback URL', () => {
   });
 
   it("keeps a member's WeCom account theirs: another town cannot give it to someone else (runs last: it adds a town)", async () => {
-    const { TownModel } = await import('../../server/src/people/town.model');
-    const { createUser } = await import('../../server/src/people/service');
     const other = await TownModel.create({ code: 'XP', name: '新坪镇', config: {} });
     const taken = await createUser(other._id, {
       username: 'xp.grid-01',

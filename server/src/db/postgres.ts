@@ -116,6 +116,8 @@ export async function startPostgres(opts: {
 
 async function initCluster(dir: string, who: Owner | undefined, progress: Progress) {
   progress(`creating the database cluster in ${dir}`);
+  // Parents readable by all (the postgres user must pass through them), the cluster itself private.
+  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (who) fs.chownSync(dir, who.uid, who.gid);
   const args = ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];

@@ -1,0 +1,182 @@
+/** Issuing a warning: its area, its recipients and their groups, and the first step of the ladder. */
+import { AppError, type CalloutCreate } from '@yingji/shared';
+import { Types } from 'mongoose';
+import type { AppServices, Caller } from '../core/context';
+import { ChatGroupModel, GridModel, UserModel, VillageModel } from '../people/models';
+import { loadTownConfig } from '../towns/config';
+import { CalloutContactModel, CalloutModel, CalloutRecipientModel, VulnerableResidentModel } from './callout.model';
+import { bucketCount, windowsFor } from './ladder';
+import { RESPONSIBLE_ROLES, type UserPick, rid, oid } from './common';
+import { runDueSteps } from './steps';
+
+/** Villages and grids by id or code; unknown ones are refused (nothing is stored). */
+async function resolveArea(town: Types.ObjectId, area: CalloutCreate['area']) {
+  const villageRefs = area?.villages ?? [];
+  const gridRefs = area?.grids ?? [];
+  const whole = villageRefs.length === 0 && gridRefs.length === 0;
+  const [villages, grids] = await Promise.all([
+    VillageModel.find({ town }).select('code name').lean(),
+    GridModel.find({ town }).select('code name village').lean(),
+  ]);
+  const pick = <T extends { _id: Types.ObjectId; code: string }>(all: T[], refs: string[]) =>
+    refs.map((ref) => {
+      const found = all.find((x) => String(x._id) === ref || x.code.toUpperCase() === ref.toUpperCase());
+      if (!found) throw new AppError('CALLOUT_AREA_UNKNOWN', { details: { ref } });
+      return found;
+    });
+  const chosenVillages = whole ? villages : pick(villages, villageRefs);
+  const villageSet = new Set(chosenVillages.map((v) => String(v._id)));
+  const chosenGrids = pick(grids, gridRefs);
+  const gridSet = new Set(chosenGrids.map((g) => String(g._id)));
+  for (const g of grids) if (villageSet.has(String(g.village))) gridSet.add(String(g._id));
+  return {
+    whole,
+    villageIds: chosenVillages.map((v) => v._id),
+    gridIds: chosenGrids.map((g) => g._id),
+    villageSet,
+    gridSet,
+  };
+}
+
+/**
+ * Issue a warning: resolve its area to chat groups and responsible persons (plus named recipients
+ * and the persons responsible for vulnerable residents there), store one recipient document per
+ * person, and enqueue step 0 (notify). Sending is left to the outbox workers.
+ */
+export async function createCallout(
+  services: AppServices,
+  caller: Caller,
+  input: CalloutCreate,
+  extra: { cap?: { sender: string; identifier: string; sent: string } } = {},
+): Promise<{ id: string; recipients: number }> {
+  const town = caller.town;
+  const area = await resolveArea(town, input.area);
+  const cfg = await loadTownConfig(town);
+  const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
+
+  const inArea = (u: UserPick) =>
+    area.whole ||
+    (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
+    (u.role === 'cadre' && !!u.village && area.villageSet.has(String(u.village)));
+
+  const userFields = 'name role village grids superior wecomUserId wechatyContactIds active';
+  const staff = (
+    await UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
+      .select(userFields)
+      .lean<UserPick[]>()
+  ).filter((u) => (input.recipients?.length && !input.area ? false : inArea(u)));
+
+  const named = input.recipients?.length
+    ? await UserModel.find({ _id: { $in: input.recipients.map(oid) }, town, active: true })
+        .select(userFields)
+        .lean<UserPick[]>()
+    : [];
+  if (named.length !== new Set(input.recipients ?? []).size) throw new AppError('CALLOUT_RECIPIENT_UNKNOWN');
+
+  const residents = (await VulnerableResidentModel.find({ town, active: true }).lean()).filter(
+    (r) =>
+      area.whole ||
+      (r.grid && area.gridSet.has(String(r.grid))) ||
+      (r.village && area.villageSet.has(String(r.village))),
+  );
+  const responsibleIds = [...new Set(residents.map((r) => String(r.responsible)))];
+  const responsible = responsibleIds.length
+    ? await UserModel.find({ _id: { $in: responsibleIds.map(oid) }, town, active: true })
+        .select(userFields)
+        .lean<UserPick[]>()
+    : [];
+
+  const people = new Map<string, UserPick>();
+  for (const u of [...staff, ...named, ...responsible]) people.set(String(u._id), u);
+  if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
+
+  const allGroups = await ChatGroupModel.find({ town }).lean();
+  const groups = allGroups.filter((g) =>
+    area.whole
+      ? true
+      : g.grid
+        ? area.gridSet.has(String(g.grid))
+        : !!g.village && area.villageIds.some((v) => String(v) === String(g.village)),
+  );
+
+  const now = services.clock.now();
+  const residentsOf = new Map<string, typeof residents>();
+  for (const r of residents) {
+    if (!people.has(String(r.responsible))) continue;
+    const list = residentsOf.get(String(r.responsible)) ?? [];
+    list.push(r);
+    residentsOf.set(String(r.responsible), list);
+  }
+  const wecomCount = [...people.values()].filter((u) => u.wecomUserId).length;
+  const callout = await CalloutModel.create({
+    town,
+    title: input.title,
+    level: input.level,
+    body: input.body ?? '',
+    event: input.event,
+    area: { villages: area.whole ? [] : area.villageIds, grids: area.gridIds },
+    exercise: input.exercise ?? false,
+    status: 'preparing',
+    createdBy: caller._id,
+    issuedAt: now,
+    expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+    ackMinutes,
+    waitMinutes,
+    step: -1,
+    buckets: bucketCount(wecomCount),
+    groups: groups.map((g) => g._id),
+    summary: { total: people.size, acked: 0 },
+    oneToOne: { total: [...residentsOf.values()].reduce((s, l) => s + l.length, 0), contacted: 0, transferred: 0 },
+    cap: extra.cap,
+  });
+
+  // Groups by grid and by village, so each person's groups are looked up, not searched for.
+  const groupsByGrid = new Map<string, Types.ObjectId[]>();
+  const groupsByVillage = new Map<string, Types.ObjectId[]>();
+  for (const g of groups) {
+    const [index, key] = g.grid ? [groupsByGrid, String(g.grid)] : [groupsByVillage, String(g.village)];
+    index.set(key, [...(index.get(key) ?? []), g._id]);
+  }
+  const docs = [...people.values()].map((u) => {
+    const mine = residentsOf.get(String(u._id)) ?? [];
+    const userGroups = [
+      ...(u.grids ?? []).flatMap((x) => groupsByGrid.get(String(x)) ?? []),
+      ...(groupsByVillage.get(String(u.village)) ?? []),
+    ];
+    const wechatyContactId = u.wechatyContactIds?.[0];
+    return {
+      _id: rid(callout._id, u._id),
+      callout: callout._id,
+      town,
+      user: u._id,
+      name: u.name,
+      role: u.role,
+      village: u.village ?? undefined,
+      grids: u.grids ?? [],
+      superior: u.superior ?? undefined,
+      wecomUserId: u.wecomUserId ?? undefined,
+      wechatyContactId,
+      groups: userGroups,
+      noChannel: !u.wecomUserId && !wechatyContactId,
+      contactsTotal: mine.length,
+      contactsPending: mine.length,
+    };
+  });
+  await CalloutRecipientModel.insertMany(docs, { ordered: false });
+  const contacts = [...residentsOf.entries()].flatMap(([userId, list]) =>
+    list.map((r) => ({
+      _id: rid(callout._id, r._id),
+      callout: callout._id,
+      town,
+      resident: r._id,
+      residentName: r.name,
+      kind: r.kind,
+      responsible: oid(userId),
+    })),
+  );
+  if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false });
+
+  await CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec();
+  await runDueSteps(services, String(callout._id));
+  return { id: String(callout._id), recipients: people.size };
+}
