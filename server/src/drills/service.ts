@@ -4,6 +4,7 @@ import type { AppServices, Caller } from '../core/context';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
 import { ChatGroupModel, UserModel, VillageModel } from '../people/models';
 import { loadTownConfig } from '../towns/config';
+import { publishDrill } from './events';
 import { DrillCheckinModel, DrillModel, type DrillDoc } from './model';
 import { assemblySeconds, isLate, outsideAssemblyArea, summarise } from './rules';
 
@@ -118,6 +119,7 @@ export async function startDrill(services: AppServices, caller: Caller, id: stri
     await getDrill(caller, id);
     throw new AppError('DRILL_ALREADY_STARTED');
   }
+  await publishDrill(services, 'drill.started', drill);
   return drill;
 }
 
@@ -173,6 +175,7 @@ export async function endDrill(services: AppServices, caller: Caller, id: string
     await getDrill(caller, id);
     throw new AppError('DRILL_NOT_RUNNING');
   }
+  await publishDrill(services, 'drill.ended', drill);
   return drill;
 }
 

@@ -6,6 +6,7 @@ import { UserModel } from '../people/models';
 import { shanghai } from '../drills/export';
 import { gridAt, villageOf } from '../shelters/service';
 import { loadTownConfig } from '../towns/config';
+import { publishIncident } from './events';
 import { IncidentModel, type Incident } from './model';
 import { isLate, oneHourFigure, reportUpDueAt, withinLimit } from './rules';
 
@@ -63,7 +64,7 @@ export async function createIncident(services: AppServices, caller: Caller, inpu
     village = (await gridAt(caller.town, { lat: input.location.lat, lng: input.location.lng }))?.village;
   village ??= caller.villageId as unknown as Types.ObjectId | undefined;
   const config = await loadTownConfig(caller.town);
-  return IncidentModel.create({
+  const incident = await IncidentModel.create({
     town: caller.town,
     kind: input.kind,
     occurredAt,
@@ -76,6 +77,8 @@ export async function createIncident(services: AppServices, caller: Caller, inpu
     reporterName: caller.name,
     dueAt: reportUpDueAt(occurredAt, config.incidents.reportUpMinutes),
   });
+  await publishIncident(services, 'incident.created', incident);
+  return incident;
 }
 
 export async function getIncident(caller: Caller, id: string) {
@@ -179,7 +182,10 @@ export async function escalateLateIncidents(services: AppServices): Promise<numb
       { _id: i._id, status: 'pending', late: false },
       { $set: { late: true, escalatedAt: now } },
     );
-    if (res.modifiedCount) escalated++; // else passed on, or flagged by another run, in between
+    if (res.modifiedCount) {
+      escalated++;
+      await publishIncident(services, 'incident.late', i);
+    } // else passed on, or flagged by another run, in between
   }
   return escalated;
 }
