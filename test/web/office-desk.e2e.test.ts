@@ -168,7 +168,10 @@ describe('the office console at a desk', () => {
     await grid.locator(`${SHOWN} .chip`, { hasText: point.name }).first().click();
     await grid.fill(`${SHOWN} .input input`, '12');
     await button(grid, '上报').click();
-    await grid.locator(`${SHOWN} text=已转移`).first().waitFor({ timeout: 15_000 });
+    await grid
+      .getByText(/已转移 \d+ \/ 计划/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await shot(grid, 'grid-transfer');
 
     await office.waitForFunction(
