@@ -32,6 +32,7 @@ describe('the delivery-state label on the call-out and drill boards', () => {
       '等待发送：上次发送失败，正在重试（已失败 2 次）',
     ],
     ['sent by the WeCom app', { state: 'sent', channel: 'wecom_app' }, '已发送（企业微信）'],
+    ['sent by SMS at the phone step', { state: 'sent', channel: 'sms' }, '已发送（短信）'],
     ['sent through a WeChat group', { state: 'sent', channel: 'wechaty', viaGroup: true }, '已发送（微信群）'],
     [
       'failed: the WeCom app is not configured, never 已发送',

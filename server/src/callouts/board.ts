@@ -166,8 +166,14 @@ class DeliveryIndex {
   }
 }
 
-/** Steps of a call-out addressed to other people about this one (superiors, the office), or card edits. */
-const NOT_TO_THEM = ['superior', 'phone', 'card_update'];
+/**
+ * Messages of a call-out addressed to other people about the unconfirmed (their superiors; the
+ * office at the phone step), or card edits. The phone step's SMS goes to the person themselves.
+ */
+const NOT_TO_THEM = [
+  { 'source.step': { $in: ['superior', 'card_update'] } },
+  { 'source.step': 'phone', channel: { $ne: 'sms' } },
+];
 
 const DELIVERY_FIELDS = 'channel state idempotencyKey attempts parkedReason lastError sentAt recipient source';
 
@@ -176,7 +182,7 @@ export async function calloutDeliveries(caller: Caller, id: string): Promise<Boa
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
   const [recips, deliveries] = await Promise.all([
     CalloutRecipientModel.find({ callout: id }).lean<RecipientLean[]>(),
-    DeliveryModel.find({ 'source.kind': 'callout', 'source.id': id, 'source.step': { $nin: NOT_TO_THEM } })
+    DeliveryModel.find({ 'source.kind': 'callout', 'source.id': id, $nor: NOT_TO_THEM })
       .select(DELIVERY_FIELDS)
       .lean<DeliveryLean[]>(),
   ]);
