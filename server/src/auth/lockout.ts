@@ -1,13 +1,7 @@
 import type { Types } from 'mongoose';
 import { AppError } from '@yingji/shared';
+import { isDuplicateKey } from '../db/duplicate';
 import { LoginAttemptModel } from './login-attempt.model';
-
-/** A unique-index conflict (11000; FerretDB 2 on DocumentDB answers a racing upsert with code 1 naming the constraint). */
-function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: number; errmsg?: string; message?: string } | undefined;
-  if (err?.code === 11000) return true;
-  return err?.code === 1 && /violates exclusion constraint/.test(err.errmsg ?? err.message ?? '');
-}
 
 /** The address's own record, counting every username tried from it. */
 export const ADDRESS = '';

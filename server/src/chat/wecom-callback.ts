@@ -13,6 +13,7 @@ import {
 import { acknowledge } from '../callouts/service';
 import type { AppServices } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
+import { TownModel } from '../people/models';
 import { resolveTown } from '../people/service';
 import { findChatUser, firstTimeSeen, sessionFor } from './service';
 
@@ -97,7 +98,7 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
       },
       deliver: async (to, message, key) => {
         const user = await findChatUser('wecom_app', to.id);
-        const town = user ? user.town : (await resolveTown(services.config))._id;
+        const town = user ? user.town : await strangerTown(services);
         await enqueue(services.clock, [
           {
             town,
@@ -126,7 +127,10 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path !== WECOM_CALLBACK_PATH) return next();
-    if (ctx.method !== 'GET' && ctx.method !== 'POST') throw new AppError('METHOD_NOT_ALLOWED');
+    if (ctx.method !== 'GET' && ctx.method !== 'POST') {
+      ctx.set('Allow', 'GET, POST');
+      throw new AppError('METHOD_NOT_ALLOWED');
+    }
     const cfg = callbackConfig(services);
     try {
       if (ctx.method === 'GET') {
@@ -161,6 +165,22 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
     }
   };
   return Object.assign(middleware, { drain: () => Promise.all([...inFlight]).then(() => undefined) });
+}
+
+/**
+ * The town a reply to a stranger (a WeCom member no town has registered) is filed under: the
+ * default or only town; with several, the first one. It only files the outbox record: the reply
+ * itself says how to get registered and carries nothing of any town.
+ */
+async function strangerTown(services: AppServices) {
+  try {
+    return (await resolveTown(services.config))._id;
+  } catch (e) {
+    if ((e as AppError).code !== 'TOWN_REQUIRED') throw e;
+    const first = await TownModel.findOne().sort({ createdAt: 1 }).select('_id').lean();
+    if (!first) throw e;
+    return first._id;
+  }
 }
 
 /** At most `concurrency` tasks run at once; up to `capacity` wait their turn. */

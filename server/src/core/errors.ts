@@ -64,17 +64,6 @@ function unhandledStatus(ctx: Koa.ParameterizedContext<AppState>) {
   throw new AppError(ctx.status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_IMPLEMENTED');
 }
 
-/**
- * A unique index refused the write: db/duplicate.ts knows 11000 and the engine's "duplicate key";
- * FerretDB 2 on DocumentDB also answers a findOneAndUpdate with InternalError (1) naming the index's
- * exclusion constraint, which would otherwise surface as a 500.
- */
-function isUniqueConflict(e: unknown): boolean {
-  if (isDuplicateKey(e)) return true;
-  const err = e as { code?: number; errmsg?: string; message?: string } | undefined;
-  return err?.code === 1 && /violates exclusion constraint/.test(err.errmsg ?? err.message ?? '');
-}
-
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (e instanceof ZodError) return validationError(e);
@@ -87,7 +76,7 @@ export function toAppError(e: unknown): AppError {
   if (status === 413 || any?.type === 'entity.too.large' || any?.code === 'LIMIT_FILE_SIZE')
     return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
-  if (isUniqueConflict(e)) return new AppError('CONFLICT');
+  if (isDuplicateKey(e)) return new AppError('CONFLICT');
   if (any?.name === 'CastError') return new AppError('VALIDATION_FAILED');
   if (status === 405) return new AppError('METHOD_NOT_ALLOWED');
   if (status === 501) return new AppError('NOT_IMPLEMENTED');

@@ -1,13 +1,15 @@
 /**
  * A unique-index conflict. MongoDB answers 11000; FerretDB 2 on DocumentDB answers 11000 for a
- * plain insert, but a racing upsert can come back as InternalError (1) carrying PostgreSQL's
- * "duplicate key value violates unique constraint" — both mean the same. `field`, when given,
+ * plain insert, but a racing upsert or a findOneAndUpdate can come back as InternalError (1)
+ * carrying PostgreSQL's "duplicate key value violates unique constraint" or "conflicting key
+ * value violates exclusion constraint" (how DocumentDB enforces unique indexes) — all the same. `field`, when given,
  * tells which unique key was hit (the error names the index or its key pattern).
  */
 export function isDuplicateKey(e: unknown, field?: string): boolean {
   const err = e as { code?: number; message?: string; keyPattern?: Record<string, unknown> } | undefined;
   if (!err) return false;
-  const dup = err.code === 11000 || (err.code === 1 && /duplicate key/i.test(err.message ?? ''));
+  const dup =
+    err.code === 11000 || (err.code === 1 && /duplicate key|violates exclusion constraint/i.test(err.message ?? ''));
   if (!dup || !field) return dup;
   return (err.keyPattern && field in err.keyPattern) || (err.message ?? '').includes(field);
 }

@@ -66,6 +66,8 @@ hazardSchema.index({ town: 1, village: 1 });
 hazardSchema.index({ town: 1, grid: 1 });
 hazardSchema.index({ status: 1, deadline: 1 });
 hazardSchema.index({ mediaIds: 1 });
+// A reporter always reads their own hazards (hazards/scope.ts).
+hazardSchema.index({ town: 1, reportedBy: 1 });
 
 export type Hazard = InferSchemaType<typeof hazardSchema>;
 export type HazardDoc = HydratedDocument<Hazard>;

@@ -1,15 +1,9 @@
 import type { Types } from 'mongoose';
 import { AppError } from '@yingji/shared';
+import { isDuplicateKey } from '../db/duplicate';
 import { TipQuotaModel } from './quota.model';
 
 const HOUR = 3600 * 1000;
-
-/** A unique-index conflict (11000; FerretDB 2 on DocumentDB answers a racing upsert with code 1 naming the constraint). */
-function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: number; errmsg?: string; message?: string } | undefined;
-  if (err?.code === 11000) return true;
-  return err?.code === 1 && /violates exclusion constraint/.test(err.errmsg ?? err.message ?? '');
-}
 
 /**
  * Take one of the reporter's tip slots of the current hour, or refuse with TIP_RATE_LIMITED.
