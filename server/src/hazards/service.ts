@@ -525,7 +525,8 @@ export async function hazardStats(services: AppServices, caller: Caller): Promis
     openMajor: major,
     byCategory: Object.entries(open.category ?? {})
       .filter(([, n]) => n > 0)
-      .sort((a, b) => b[1] - a[1])
+      // Ties in a fixed order (by code): the stored counters' key order is the engine's, not ours.
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([code, count]) => ({ code, label: categoryLabel(code), count })),
     byVillage: villages.map((v) => ({ id: String(v._id), name: v.name, count: open.village?.[String(v._id)] ?? 0 })),
     month,
