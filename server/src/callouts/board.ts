@@ -172,7 +172,7 @@ class DeliveryIndex {
  */
 const NOT_TO_THEM = [
   { 'source.step': { $in: ['superior', 'card_update'] } },
-  { 'source.step': 'phone', channel: { $ne: 'sms' } },
+  { 'source.step': 'phone', channel: { $ne: 'sms' as const } },
 ];
 
 const DELIVERY_FIELDS = 'channel state idempotencyKey attempts parkedReason lastError sentAt recipient source';
