@@ -74,7 +74,7 @@ describe('the weapp build', () => {
 
   it('puts the office console and the field pages in subpackages, the residents’ pages in the main package', () => {
     expect(app.pages).toEqual(expect.arrayContaining(['pages/index/index', 'pages/report/index', 'pages/mine/index']));
-    expect(app.subPackages?.map((s) => s.root)).toEqual(['staff', 'office']);
+    expect(app.subPackages?.map((s) => s.root)).toEqual(['staff', 'office', 'admin']);
     const all = [...app.pages, ...(app.subPackages ?? []).flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))];
     for (const page of all) {
       for (const ext of ['js', 'json', 'wxml'])

@@ -54,7 +54,8 @@ export function securityHeaders(services: Pick<AppServices, 'config'>): Koa.Midd
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        // blob:/data:: Taro's H5 uploadFile reads the picked (and compressed) photo by its blob URL.
+        connectSrc: ["'self'", 'blob:', 'data:'],
       },
     },
     xFrameOptions: { action: 'deny' },
