@@ -98,7 +98,10 @@ const recipientSchema = new Schema(
   },
   { timestamps: true },
 );
-recipientSchema.index({ callout: 1, user: 1 }, { unique: true });
+// The _id (`<callout>:<user>`) already makes a recipient unique. A compound unique index would
+// be slow here: DocumentDB enforces it as an exclusion constraint whose check grows with the rows
+// sharing its first key (10,000 recipients of one call-out took 17 s to insert instead of 0.3 s).
+recipientSchema.index({ callout: 1, user: 1 });
 recipientSchema.index({ callout: 1, open: 1 });
 
 export const CalloutRecipientModel = model('CalloutRecipient', recipientSchema);

@@ -38,7 +38,9 @@ const idempotencySchema = new Schema({
   createdAt: { type: Date, required: true },
   lockedAt: { type: Date, required: true },
 });
-idempotencySchema.index({ town: 1, caller: 1, route: 1, key: 1 }, { unique: true });
+// Led by the key (a fresh value per action): a unique index led by `town` would get slower with
+// every record of the town on this engine (see callouts/callout.model.ts).
+idempotencySchema.index({ key: 1, caller: 1, route: 1, town: 1 }, { unique: true });
 idempotencySchema.index({ createdAt: 1 });
 export const IdempotencyModel = model('IdempotencyKey', idempotencySchema, 'idempotency_keys');
 

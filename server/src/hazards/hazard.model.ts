@@ -58,7 +58,9 @@ const hazardSchema = new Schema(
   },
   { timestamps: true },
 );
-hazardSchema.index({ town: 1, code: 1 }, { unique: true });
+// Codes carry the town's code (SZ-2024-0001), so unique on its own; a compound unique index
+// led by `town` would get slower with every hazard of the town (see callout.model.ts).
+hazardSchema.index({ code: 1 }, { unique: true });
 hazardSchema.index({ town: 1, status: 1, discoveredAt: -1 });
 // The list's newest-first page, read through windows of discoveredAt (service.ts: pageNewestFirst).
 hazardSchema.index({ town: 1, discoveredAt: -1, _id: -1 });

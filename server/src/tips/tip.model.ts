@@ -35,7 +35,8 @@ const tipSchema = new Schema(
   },
   { timestamps: true },
 );
-tipSchema.index({ town: 1, code: 1 }, { unique: true });
+// Codes carry the town's code (SZ-JB-2024-0001): unique on their own (see hazard.model.ts).
+tipSchema.index({ code: 1 }, { unique: true });
 tipSchema.index({ town: 1, status: 1, submittedAt: -1 });
 tipSchema.index({ reporter: 1, submittedAt: -1 });
 tipSchema.index({ reporter: 1, clientId: 1 }, { unique: true });
