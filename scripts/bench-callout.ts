@@ -37,6 +37,7 @@ import { DeliveryModel } from '../server/src/outbox/delivery.model';
 import { drainOutbox } from '../server/src/outbox/worker';
 import { ChatGroupModel, GridModel, TownModel, UserModel, VillageModel } from '../server/src/people/models';
 import { startFakeWecom } from '../test/fakes/wecom';
+import { load } from './bench-support';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,31 +56,6 @@ const AES_KEY = crypto.randomBytes(32).toString('base64').replace(/[+/=]/g, 'A')
 const CB_TOKEN = 'bench-callback-token';
 
 const log = (s: string) => (JSON_OUT ? process.stderr : process.stdout).write(s + '\n');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-
-/** Run `n` requests with `concurrency` in flight; their latencies (ms) and the wall time. */
-async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
-  const lat: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const t = performance.now();
-        await one(i);
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  const wall = (performance.now() - started) / 1000;
-  return { rps: n / wall, p50: pct(lat, 50), p99: pct(lat, 99), wall };
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -226,9 +202,9 @@ async function main() {
   const hasCallback = fs.existsSync(path.join(__dirname, '..', 'server', 'src', 'chat', 'wecom-callback.ts'));
   log('');
   log(`== acknowledgement intake (${ACKS} each, ${CONCURRENCY} in flight) ==`);
-  const row = (name: string, r: { rps: number; p50: number; p99: number }) =>
+  const row = (name: string, r: { perSec: number; p50: number; p99: number }) =>
     log(
-      `${name.padEnd(46)} ${r.rps.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`,
+      `${name.padEnd(46)} ${r.perSec.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms`,
     );
 
   // A bare Koa endpoint doing one insert into the same database.
@@ -257,8 +233,9 @@ async function main() {
   row('POST /api/callouts/:id/ack', ackRun);
   let clicksCounted = 0;
   let clickPerSec = 0;
+  const summary = async () => (await CalloutModel.findById(created.id).lean())?.summary ?? { acked: 0, total: 0 };
   if (hasCallback) {
-    const before = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+    const before = (await summary()).acked;
     const started = performance.now();
     const r = await load(ACKS, CONCURRENCY, async (i) => {
       const status = await post(cbBodies[i]!.url, cbBodies[i]!.body, { 'content-type': 'text/xml' });
@@ -266,7 +243,7 @@ async function main() {
     });
     row('WeCom callback (encrypted card click), answer', r);
     for (;;) {
-      const acked = (await CalloutModel.findById(created.id).lean())!.summary.acked;
+      const acked = (await summary()).acked;
       if (acked - before >= ACKS || performance.now() - started > 300_000) {
         const secs = (performance.now() - started) / 1000;
         clicksCounted = acked - before;
@@ -281,7 +258,7 @@ async function main() {
   } else {
     log('(server/src/chat/wecom-callback.ts is not there: the WeCom callback is not measured)');
   }
-  const final = (await CalloutModel.findById(created.id).lean())!.summary;
+  const final = await summary();
   log(`summary: ${final.acked} of ${final.total} acknowledged`);
   log(
     `database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded PostgreSQL + DocumentDB + FerretDB 2.5'}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
@@ -295,12 +272,12 @@ async function main() {
       calls,
       floorMs,
       handedOverMs,
-      ackPerSec: r1(ackRun.rps),
+      ackPerSec: r1(ackRun.perSec),
       ackP99Ms: r1(ackRun.p99),
       clicksSent: hasCallback ? ACKS : 0,
       clicksCounted,
       clickPerSec: r1(clickPerSec),
-      bareInsertPerSec: r1(bareRun.rps),
+      bareInsertPerSec: r1(bareRun.perSec),
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   }

@@ -30,6 +30,7 @@ import { HazardModel } from '../server/src/hazards/hazard.model';
 import { createLogger } from '../server/src/logger';
 import { GridModel, TownModel, UserModel } from '../server/src/people/models';
 import { TipModel } from '../server/src/tips/tip.model';
+import { load } from './bench-support';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -47,31 +48,8 @@ const BATCH = 250;
 
 // Progress to stderr, so `--json` leaves stdout to the figures.
 const say = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-
-/** `n` calls with `concurrency` in flight: latencies (ms) and calls per second. */
-async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
-  const lat: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const t = performance.now();
-        await one(i);
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  return { perSec: n / ((performance.now() - started) / 1000), p50: pct(lat, 50), p99: pct(lat, 99) };
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function request(url: string, method: string, token: string, body?: string): Promise<number> {
