@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { seedDemo } from '../../server/src/people/seed';
 import { WebhookModel } from '../../server/src/webhooks/model';
 import { testMongoUri, useTestDatabase } from '../support/db';
 import { startReceiver, type FakeReceiver } from '../fakes/receiver';
+import { startServerProcess, stopServerProcess } from '../support/server-process';
 
 /**
  * The server as its own process (`npm start`), killed with SIGKILL while a webhook POST is in
@@ -17,60 +18,25 @@ import { startReceiver, type FakeReceiver } from '../fakes/receiver';
 const db = useTestDatabase();
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingji-webhook-crash-'));
 let child: ChildProcess | undefined;
 let rx: FakeReceiver;
 
 function startServer(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      MONGODB_URI: testMongoUri().replace(/\/*$/, '/') + db.name,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      JWT_SECRET: 'crash-test-secret-crash-test-secret',
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'error',
-      OUTBOX_POLL_MS: '100',
-      OUTBOX_LEASE_SECONDS: '2',
-      OUTBOX_RETRY_BASE_MS: '100',
-      WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
-      WEBHOOK_TIMEOUT_MS: '30000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/http:\/\/127\.0\.0\.1:(\d+)\//.test(out)) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
-    });
-  });
+  return startServerProcess({
+    MONGODB_URI: `${testMongoUri()}/${db.name}`,
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'crash-test-secret-crash-test-secret',
+    OUTBOX_POLL_MS: '100',
+    OUTBOX_LEASE_SECONDS: '2',
+    OUTBOX_RETRY_BASE_MS: '100',
+    WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+    WEBHOOK_TIMEOUT_MS: '30000',
+  }).then(({ proc }) => (child = proc));
 }
 
-async function kill(proc: ChildProcess) {
-  const exited = new Promise((r) => proc.once('exit', r));
-  if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  await exited;
-  proc.stdout?.destroy();
-  proc.stderr?.destroy();
-}
+const kill = (proc: ChildProcess) => stopServerProcess(proc, 'SIGKILL');
 
 beforeAll(async () => {
   await seedDemo();
