@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { EventName } from '@yingji/shared';
 import type { AppServices } from '../core/context';
 import { EventModel, EventReceiptModel, type DomainEvent } from './model';
+import { isDuplicateKey } from '../db/duplicate';
 
 /**
  * Publish and subscribe on the durable event feed (DESIGN.md principle 7).
@@ -39,15 +40,6 @@ export interface PublishInput {
   subject: { kind: string; id: string };
   data: Record<string, unknown>;
   occurredAt?: Date;
-}
-
-/**
- * A duplicate key. FerretDB 2.5 answers an upsert that collides on `_id` with code 1 and
- * PostgreSQL's message instead of 11000, so both are recognised.
- */
-export function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: number; message?: string };
-  return err.code === 11000 || /duplicate key/i.test(err.message ?? '');
 }
 
 const LEASE_MS = 60_000;

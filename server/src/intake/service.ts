@@ -9,7 +9,7 @@ import {
   type HazardLevel,
 } from '@yingji/shared';
 import type { AppServices, Caller } from '../core/context';
-import { isDuplicateKey } from '../events/bus';
+import { isDuplicateKey } from '../db/duplicate';
 import { HazardModel } from '../hazards/hazard.model';
 import { uploadMedia } from '../media/service';
 import { createTip, triageTip } from '../tips/service';
