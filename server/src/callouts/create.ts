@@ -160,9 +160,18 @@ export async function createCallout(
       noChannel: !u.wecomUserId && !wechatyContactId,
       contactsTotal: mine.length,
       contactsPending: mine.length,
+      // Stated here, not left to the schema's defaults: the insert below skips Mongoose's casting.
+      acked: false,
+      open: true,
+      createdAt: now,
+      updatedAt: now,
     };
   });
-  await CalloutRecipientModel.insertMany(docs, { ordered: false });
+  // Thousands of documents built typed above: inserted without Mongoose's per-document casting
+  // and validation, in chunks in parallel (PostgreSQL spreads them over its backends).
+  const chunks: (typeof docs)[] = [];
+  for (let i = 0; i < docs.length; i += 1000) chunks.push(docs.slice(i, i + 1000).map(withoutUndefined));
+  await Promise.all(chunks.map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true })));
   const contacts = [...residentsOf.entries()].flatMap(([userId, list]) =>
     list.map((r) => ({
       _id: rid(callout._id, r._id),
@@ -179,4 +188,9 @@ export async function createCallout(
   await CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec();
   await runDueSteps(services, String(callout._id));
   return { id: String(callout._id), recipients: people.size };
+}
+
+/** The driver would store an undefined field as null; Mongoose leaves it out. So do we. */
+function withoutUndefined<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
 }
