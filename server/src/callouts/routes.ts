@@ -176,7 +176,12 @@ export const calloutsModule: Module = {
         response: CalloutAckResponse,
       },
       ({ caller, params, body, services }) =>
-        acknowledge(services, { calloutId: params.id, userId: caller.id, channel: body.channel ?? 'miniprogram' }),
+        acknowledge(services, {
+          calloutId: params.id,
+          userId: caller.id,
+          town: caller.town,
+          channel: body.channel ?? 'miniprogram',
+        }),
     );
     api.route(
       {
