@@ -179,7 +179,7 @@ export const calloutsModule: Module = {
         acknowledge(services, {
           calloutId: params.id,
           userId: caller.id,
-          town: caller.town,
+          known: { town: caller.town },
           channel: body.channel ?? 'miniprogram',
         }),
     );

@@ -92,6 +92,7 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
           calloutId,
           taskId: m.taskId,
           userId: String(user._id),
+          known: { town: user.town, name: user.name, wecomUserId: m.fromUserName },
           channel: 'wecom_card',
           responseCode: m.responseCode,
         });
