@@ -35,9 +35,16 @@ import { open311Module } from './open311/routes';
 import { webhooksSubscriber } from './webhooks/service';
 import { rewardsSubscriber } from './rewards/subscribers';
 import { reporterNoticesSubscriber } from './tips/subscribers';
+import { drillNoticesSubscriber } from './subscriptions/drills';
 
 /** Who reacts to the domain events (events/bus.ts): capabilities meet here, not by calling each other. */
-registerSubscribers([rewardsSubscriber, reporterNoticesSubscriber, webhooksSubscriber, broadcastSubscriber]);
+registerSubscribers([
+  rewardsSubscriber,
+  reporterNoticesSubscriber,
+  webhooksSubscriber,
+  broadcastSubscriber,
+  drillNoticesSubscriber,
+]);
 
 /** Every capability of the server, in the order their routes are mounted. Add a new one here. */
 export const modules: Module[] = [
