@@ -114,4 +114,18 @@ describe('a resident asked to subscribe after submitting a tip', () => {
   it('threw no errors in the page', () => {
     expect(errors).toEqual([]);
   });
+
+  // Last: the refused save logs a failed request in the page's console.
+  it('says the subscription is unavailable, not 已订阅, when the server could not record it', async () => {
+    await UserModel.updateOne({ _id: residentId }, { $unset: { wechatOpenId: 1 } }); // never used WeChat
+    const before = await consent(tipT);
+    await submitTip('路边排水沟堵住了，下雨就漫到路上');
+    await page.locator(`${SHOWN} #subscribe-button`).click();
+    await modalButton('允许').click();
+    const result = page.locator(`${SHOWN} #subscribe-result`);
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.textContent()).toContain('微信通知暂时无法订阅');
+    expect(await result.textContent()).not.toContain('已订阅');
+    expect(await consent(tipT)).toEqual(before);
+  });
 });

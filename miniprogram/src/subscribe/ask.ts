@@ -44,7 +44,9 @@ export async function askToSubscribe(templateIds: string[], what: string): Promi
   try {
     await subscriptionsApi(api()).record({ results });
   } catch {
-    // Logged in without WeChat (a staff account in the H5 console): nothing to record.
+    // Not recorded (logged in without WeChat, or the network failed): never tell the resident
+    // 已订阅 when no message can reach them.
+    return 'unavailable';
   }
   return Object.values(results).some((r) => r === 'accept' || r === 'acceptWithAudio') ? 'accepted' : 'rejected';
 }
