@@ -62,7 +62,8 @@ export async function runOutboxPass(
   const me = opts.workerId ?? WORKER_ID;
   const started = Date.now();
   const budgetMs = opts.budgetMs ?? 10_000;
-  const pool = new Pool(opts.concurrency ?? 8);
+  const inFlight = opts.concurrency ?? 8;
+  const pool = new Pool(inFlight);
 
   await reapExpired(services, channel, me, pool, report);
   let usage: Usage | undefined;
@@ -90,9 +91,14 @@ export async function runOutboxPass(
         }
       }
     }
-    for (const claimed of await claimWhole(services, whole, me, report)) {
-      progressed++;
-      await pool.run(() => sendAndRecord(services, claimed, me, report));
+    // Claimed a pool's worth at a time, just before sending: a claimed delivery waits for at most
+    // one send ahead of it, so its lease never runs out while it queues (it would be parked as
+    // outcome unknown without ever having been sent).
+    for (let i = 0; i < whole.length && Date.now() - started <= budgetMs; i += inFlight) {
+      for (const claimed of await claimWhole(services, whole.slice(i, i + inFlight), me, report)) {
+        progressed++;
+        await pool.run(() => sendAndRecord(services, claimed, me, report));
+      }
     }
     if (progressed === 0 || Date.now() - started > budgetMs) break;
   }
