@@ -14,6 +14,39 @@ export const WEB_PREFIX = '/app';
 
 export const DEFAULT_WEB_DIST = path.resolve(__dirname, '..', '..', '..', 'miniprogram', 'dist-h5');
 
+/** Written by scripts/ensure-console.js while it builds the console in the background. */
+export function consoleBuildMarker(root: string): string {
+  return `${root}.building.json`;
+}
+
+/** When a background build of the console is running, since when (else undefined). */
+function buildUnderway(root: string): Date | undefined {
+  try {
+    const { pid, startedAt } = JSON.parse(fs.readFileSync(consoleBuildMarker(root), 'utf8')) as {
+      pid: number;
+      startedAt: string;
+    };
+    process.kill(pid, 0);
+    return new Date(startedAt);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page /app/ shows while the first build runs: it reloads itself until the console is there. */
+function buildingPage(since: Date): string {
+  const seconds = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));
+  return (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<meta http-equiv="refresh" content="10"><title>管理后台正在构建</title></head>' +
+    '<body style="font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em;line-height:1.7;font-size:18px">' +
+    '<h1 style="color:#c0392b;font-size:24px">管理后台正在首次构建</h1>' +
+    `<p id="console-building">已用 ${seconds} 秒，通常需要 1–4 分钟。构建完成后本页会自动打开管理后台，无需任何操作。</p>` +
+    '<p>接口、企业微信回调和消息发送已经在运行。</p></body></html>'
+  );
+}
+
 /**
  * Serve the H5 build of the mini-program (the office's console) under /app/: its files with
  * koa-static, and index.html for any other path under /app/ (SPA fallback, so a deep link or a
@@ -63,6 +96,14 @@ export function webMiddleware(root: string): Koa.Middleware {
     }
     if (!fs.existsSync(indexFile)) {
       ctx.status = 503;
+      ctx.set('Cache-Control', 'no-store');
+      const since = buildUnderway(root);
+      if (since) {
+        ctx.set('Retry-After', '10');
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = buildingPage(since);
+        return;
+      }
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = '控制台页面尚未构建：请先运行 npm run build:h5';
       return;
