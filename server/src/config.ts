@@ -78,6 +78,12 @@ const EnvSchema = z.object({
   /** Webhooks: `true` also allows plain-HTTP receivers on loopback (tests); otherwise HTTPS only. */
   WEBHOOK_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * Video-alarm snapshots are never fetched from private, loopback or link-local addresses, except
+   * from these (comma-separated host names, IP addresses or CIDR ranges; e.g. a camera platform on
+   * the town's LAN, or 127.0.0.1 in tests).
+   */
+  INTAKE_SNAPSHOT_ALLOW_HOSTS: z.preprocess(emptyAsUndefined, z.string().max(2000).optional()),
   /** SMS / voice-notification gateway (the last rung of the ladder): base URL, credentials, templates. */
   SMS_API_BASE: z.preprocess(emptyAsUndefined, url.optional()),
   SMS_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),

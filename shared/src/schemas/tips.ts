@@ -25,6 +25,15 @@ export const TIP_STATUS_LABELS: Record<TipStatus, string> = {
   duplicate: '重复举报',
 };
 
+/** Where a tip came in: the mini-program, an AI video camera's alarm, an Open311 client. */
+export const TIP_SOURCES = ['app', 'video', 'open311'] as const;
+export type TipSource = (typeof TIP_SOURCES)[number];
+export const TIP_SOURCE_LABELS: Record<TipSource, string> = {
+  app: '小程序',
+  video: '视频监控',
+  open311: 'Open311',
+};
+
 export const TipCreate = z
   .object({
     category: HazardCategoryCode,
@@ -70,6 +79,9 @@ export const TipOut = z
     statusLabel: z.string(),
     category: z.string(),
     categoryLabel: z.string(),
+    /** Where it came in; always set by the server (tips stored before sources were kept: `app`). */
+    source: z.enum(TIP_SOURCES).optional(),
+    sourceLabel: z.string().optional(),
     description: z.string(),
     location: Location,
     village: Ref.optional(),
