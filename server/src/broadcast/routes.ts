@@ -6,7 +6,10 @@ import {
   BroadcastSettings,
   CalloutBroadcastList,
   OFFICE_ROLES,
+  ObjectIdString,
+  TOWN_ADMIN_ROLES,
 } from '@yingji/shared';
+import { z } from 'zod';
 import type Koa from 'koa';
 import type { AppServices, AppState } from '../core/context';
 import type { Module } from '../core/module';
@@ -14,6 +17,7 @@ import { runOutboxPass } from '../outbox/worker';
 import {
   calloutBroadcasts,
   createEndpoint,
+  deleteEndpoint,
   getSettings,
   listEndpoints,
   requestBroadcast,
@@ -80,6 +84,17 @@ export const broadcastModule: Module = {
         response: BroadcastEndpointList,
       },
       ({ caller }) => listEndpoints(caller),
+    );
+    api.route(
+      {
+        method: 'delete',
+        path: '/api/broadcast-endpoints/:id',
+        summary: '删除应急广播终端（不再向它发送广播）',
+        tags: ['integrations'],
+        auth: TOWN_ADMIN_ROLES,
+        params: z.object({ id: ObjectIdString }),
+      },
+      ({ caller, params }) => deleteEndpoint(caller, params.id),
     );
     api.route(
       {

@@ -54,6 +54,15 @@ export async function listEndpoints(caller: Caller) {
   };
 }
 
+/** Stop broadcasting to an endpoint (kept, inactive, so past call-out boards still name it). */
+export async function deleteEndpoint(caller: Caller, id: string) {
+  const r = await BroadcastEndpointModel.updateOne(
+    { _id: id, town: caller.town, active: true },
+    { $set: { active: false } },
+  );
+  if (!r.matchedCount) throw new AppError('NOT_FOUND');
+}
+
 export async function getSettings(caller: Caller) {
   const s = await BroadcastSettingsModel.findOne({ town: caller.town }).lean();
   return { levels: (s?.levels ?? []) as ('red' | 'orange' | 'yellow' | 'blue')[] };

@@ -1,6 +1,20 @@
-import { OFFICE_ROLES, WebhookCreate, WebhookCreated, WebhookIdParam, WebhookList } from '@yingji/shared';
+import {
+  OFFICE_ROLES,
+  TOWN_ADMIN_ROLES,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookIdParam,
+  WebhookList,
+} from '@yingji/shared';
 import type { Module } from '../core/module';
 import { runOutboxPass } from '../outbox/worker';
+import {
+  WebhookDeliveryList,
+  WebhookDeliveryParams,
+  WebhookDeliveryRetried,
+  listWebhookDeliveries,
+  retryWebhookDelivery,
+} from './deliveries';
 import { createWebhook, deleteWebhook, listWebhooks } from './service';
 
 const pollMs = () => Number(process.env.OUTBOX_POLL_MS) || 1000;
@@ -55,6 +69,30 @@ export const webhooksModule: Module = {
         params: WebhookIdParam,
       },
       ({ caller, params }) => deleteWebhook(caller, params.id),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: '/api/webhooks/:id/deliveries',
+        summary: '事件推送的最近投递（状态、尝试次数、失败原因）',
+        tags: ['integrations'],
+        auth: OFFICE_ROLES,
+        params: WebhookIdParam,
+        response: WebhookDeliveryList,
+      },
+      ({ caller, params }) => listWebhookDeliveries(caller, params.id),
+    );
+    api.route(
+      {
+        method: 'post',
+        path: '/api/webhooks/:id/deliveries/:deliveryId/retry',
+        summary: '立即重试一条失败或已暂停的投递',
+        tags: ['integrations'],
+        auth: TOWN_ADMIN_ROLES,
+        params: WebhookDeliveryParams,
+        response: WebhookDeliveryRetried,
+      },
+      ({ services, caller, params }) => retryWebhookDelivery(services, caller, params.id, params.deliveryId),
     );
   },
 };
