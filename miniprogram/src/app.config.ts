@@ -47,7 +47,7 @@ export default defineAppConfig({
     {
       // Town set-up and the county (issue 12): places, settings, audit log, chat groups, county board.
       root: 'admin',
-      pages: ['places/index', 'settings/index', 'audit/index', 'groups/index', 'county/index'],
+      pages: ['places/index', 'settings/index', 'audit/index', 'groups/index', 'county/index', 'integrations/index'],
     },
   ],
   window: {

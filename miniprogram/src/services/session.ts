@@ -82,6 +82,7 @@ const OFFICE: MenuItem[] = [
   { title: '群与绑定码', hint: '微信群、群机器人、我的绑定码', url: '/admin/groups/index', color: '#4338ca' },
   { title: '本镇设置', hint: '期限、叫应时限、奖励、权重', url: '/admin/settings/index', color: '#9a3412' },
   { title: '操作日志', hint: '谁在何时改了什么', url: '/admin/audit/index', color: '#334155' },
+  { title: '系统对接', hint: '接口密钥、事件推送、应急广播', url: '/admin/integrations/index', color: '#0369a1' },
   { title: '县级看板', hint: '县应急局：各镇并排', url: '/admin/county/index', color: '#7f1d1d' },
 ];
 
