@@ -51,6 +51,7 @@ export const HAZARD_HISTORY_LABELS: Record<string, string> = {
   comment: '备注',
   photo: '补充照片',
   link_tip: '关联重复举报',
+  reroute: '改派网格',
   overdue: '逾期',
 };
 
@@ -177,6 +178,15 @@ export const HazardStats = z
   .meta({ id: 'HazardStats' });
 export type HazardStats = z.infer<typeof HazardStats>;
 
+/** The office moves one hazard to another grid (a boundary change moves none by itself). */
+export const HazardRerouteBody = z
+  .object({
+    gridId: ObjectIdString,
+    reason: FreeText(200, { required: '请填写改派原因', tooLong: '原因不能超过 200 字' }),
+  })
+  .meta({ id: 'HazardRerouteBody' });
+export type HazardRerouteBody = z.input<typeof HazardRerouteBody>;
+
 export const hazardsApi = (c: ApiClient) => ({
   create: (body: HazardCreate, opts?: RequestOptions) => c.create<HazardDetail>('/api/hazards', body, opts),
   list: (query: HazardListQuery = {}) => c.get<{ items: HazardOut[]; total: number }>('/api/hazards', query),
@@ -185,5 +195,6 @@ export const hazardsApi = (c: ApiClient) => ({
   act: (id: string, body: HazardActionBody) => c.post<HazardDetail>(`/api/hazards/${id}/actions`, body),
   attachMedia: (id: string, body: HazardMediaBody) => c.post<HazardDetail>(`/api/hazards/${id}/media`, body),
   stats: () => c.get<HazardStats>('/api/hazards/stats'),
+  reroute: (id: string, body: HazardRerouteBody) => c.post<HazardDetail>(`/api/hazards/${id}/reroute`, body),
   exportUrl: () => `${c.baseUrl}/api/hazards/export.xlsx`,
 });
