@@ -68,6 +68,14 @@ const EnvSchema = z.object({
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** 天地图 browser key: with it the town map draws 天地图's base map under our layers (without, our layers alone). */
+  TIANDITU_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[0-9a-f]{32}$/i, 'must be the 32-character 天地图 key')
+      .optional(),
+  ),
   WECHAT_APPID: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),

@@ -178,12 +178,19 @@ describe('the one map', () => {
   it('gives the office every layer as GeoJSON features, [lng, lat]', async () => {
     const m = await sheltersApi(office).mapLayers();
     expect(m.layers.map((l) => [l.id, l.features.length])).toEqual([
+      ['villages', 4],
+      ['grids', 8],
       ['shelters', 5],
       ['hazardPoints', 4],
       ['rescueTeams', 3],
       ['equipment', 5],
+      ['openHazards', 0],
     ]);
-    const team = m.layers[2]!.features.find((f) => f.properties.name === '十直镇综合应急救援队')!;
+    // Without a 天地图 key there is no base map: the layers alone, drawn with no tile server.
+    expect(m.base).toBeUndefined();
+    const team = m.layers
+      .find((l) => l.id === 'rescueTeams')!
+      .features.find((f) => f.properties.name === '十直镇综合应急救援队')!;
     expect(team).toMatchObject({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [107.861, 29.787] },
@@ -191,14 +198,14 @@ describe('the one map', () => {
     });
   });
 
-  it('masks people’s phones for other staff and shows residents the shelters only', async () => {
+  it('masks people’s phones for other staff and shows residents the places and shelters only', async () => {
     const grid = await srv.login('grid.sq-01', 'Grid@2024');
     const g = await sheltersApi(grid).mapLayers('rescueTeams');
     const leader = g.layers[0]!.features[0]!.properties.leader as { phone: string };
     expect(leader.phone).toMatch(/^138\*{4}\d{4}$/);
     const resident = await srv.login('resident.demo', 'Resident@2024');
     const r = await sheltersApi(resident).mapLayers();
-    expect(r.layers.map((l) => l.id)).toEqual(['shelters']);
+    expect(r.layers.map((l) => l.id)).toEqual(['villages', 'grids', 'shelters']);
   });
 
   it('refuses an unknown layer', async () => {

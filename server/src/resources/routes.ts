@@ -17,11 +17,17 @@ const tags = ['resources'];
 
 /** A layer's features back as plain items with their location, for lists. */
 const asItems = (m: MapLayersT) =>
-  m.layers[0]!.features.map((f) => ({
-    id: f.id.split(':')[1],
-    ...f.properties,
-    location: { lat: f.geometry.coordinates[1], lng: f.geometry.coordinates[0] },
-  }));
+  m.layers[0]!.features.flatMap((f) =>
+    f.geometry.type === 'Point'
+      ? [
+          {
+            id: f.id.split(':')[1],
+            ...f.properties,
+            location: { lat: f.geometry.coordinates[1], lng: f.geometry.coordinates[0] },
+          },
+        ]
+      : [],
+  );
 
 const idOut = z.object({ id: z.string(), name: z.string() });
 
@@ -33,7 +39,7 @@ export const resourcesModule: Module = {
       {
         method: 'get',
         path: '/api/map/layers',
-        summary: '一张图：避难场所、隐患点、救援队伍、装备（GeoJSON 要素）',
+        summary: '一张图：村界、网格、避难场所、隐患点、救援队伍、装备、未销号隐患（GeoJSON 要素）',
         tags,
         auth: 'any',
         query: z.object({
@@ -53,7 +59,8 @@ export const resourcesModule: Module = {
         }),
         response: MapLayers,
       },
-      ({ caller, query }): Promise<MapLayersT> => mapLayers(caller.town, caller.role, query.layers),
+      ({ caller, query, services }): Promise<MapLayersT> =>
+        mapLayers(caller.town, caller.role, query.layers, { tiandituKey: services.config.TIANDITU_KEY }),
     );
 
     api.route(

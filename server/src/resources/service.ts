@@ -2,15 +2,19 @@ import { isOffice, isStaff, maskPhone, type MapFeature, type MapLayers, type Rol
 import type { Types } from 'mongoose';
 import { HazardPointModel, ShelterModel } from '../shelters/model';
 import { transferTotals } from '../shelters/service';
+import { gridFeatures, openHazardFeatures, tiandituBase, villageFeatures } from '../map/areas';
 import { EquipmentModel, RescueTeamModel } from './model';
 
 type Contact = { name?: string | null; phone?: string | null } | null | undefined;
 
 const LAYER_NAMES = {
+  villages: '村（社区）',
+  grids: '网格',
   shelters: '避难场所',
   hazardPoints: '隐患点（转移点）',
   rescueTeams: '应急救援队伍',
   equipment: '应急装备',
+  openHazards: '未销号隐患',
 } as const;
 type LayerId = keyof typeof LAYER_NAMES;
 
@@ -28,13 +32,26 @@ function feature(
   };
 }
 
+/** Who sees which layer: residents the places and shelters; staff the resources; the office the open hazards. */
+function allowedLayers(role: Role): LayerId[] {
+  const all: LayerId[] = ['villages', 'grids', 'shelters'];
+  if (isStaff(role)) all.push('hazardPoints', 'rescueTeams', 'equipment');
+  if (isOffice(role)) all.push('openHazards');
+  return all;
+}
+
 /**
- * The one map 一张图 as GeoJSON-style layers. Residents see the shelters only; staff see every
- * layer; people's phones in full only to the office (PIPL), masked for other staff. Shelter
- * contacts are the shelters' published duty numbers, shown to all.
+ * The one map 一张图 as GeoJSON-style layers, in drawing order (areas first). People's phones in
+ * full only to the office (PIPL), masked for other staff. Shelter contacts are the shelters'
+ * published duty numbers, shown to all. `base` is the tile map to draw under them, if keyed.
  */
-export async function mapLayers(town: Types.ObjectId, role: Role, wanted?: LayerId[]): Promise<MapLayers> {
-  const allowed: LayerId[] = isStaff(role) ? ['shelters', 'hazardPoints', 'rescueTeams', 'equipment'] : ['shelters'];
+export async function mapLayers(
+  town: Types.ObjectId,
+  role: Role,
+  wanted?: LayerId[],
+  opts: { tiandituKey?: string } = {},
+): Promise<MapLayers> {
+  const allowed = allowedLayers(role);
   const ids = (wanted?.length ? wanted : allowed).filter((l) => allowed.includes(l));
   const phone = (c: Contact) =>
     c
@@ -44,7 +61,10 @@ export async function mapLayers(town: Types.ObjectId, role: Role, wanted?: Layer
   const totals = await transferTotals(town);
   for (const id of ids) {
     let features: MapFeature[];
-    if (id === 'shelters') {
+    if (id === 'villages') features = await villageFeatures(town);
+    else if (id === 'grids') features = await gridFeatures(town);
+    else if (id === 'openHazards') features = await openHazardFeatures(town);
+    else if (id === 'shelters') {
       const items = await ShelterModel.find({ town }).sort({ code: 1, name: 1 }).lean();
       features = items.map((s) =>
         feature('shelter', s._id, s.location, {
@@ -100,5 +120,6 @@ export async function mapLayers(town: Types.ObjectId, role: Role, wanted?: Layer
     }
     layers.push({ id, name: LAYER_NAMES[id], type: 'FeatureCollection', features });
   }
-  return { layers };
+  const base = tiandituBase(opts.tiandituKey);
+  return base ? { layers, base } : { layers };
 }

@@ -52,7 +52,8 @@ export function securityHeaders(services: Pick<AppServices, 'config'>): Koa.Midd
         scriptSrc: ["'self'", () => scriptHashes()],
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // 天地图's tiles, only when its key is configured (the town map draws them under our layers).
+        imgSrc: ["'self'", 'data:', 'blob:', ...(services.config.TIANDITU_KEY ? ['https://*.tianditu.gov.cn'] : [])],
         fontSrc: ["'self'", 'data:'],
         // blob:/data:: Taro's H5 uploadFile reads the picked (and compressed) photo by its blob URL.
         connectSrc: ["'self'", 'blob:', 'data:'],

@@ -181,17 +181,40 @@ export const EquipmentCreate = z
   .meta({ id: 'EquipmentCreate' });
 export type EquipmentCreate = z.infer<typeof EquipmentCreate>;
 
-export const MAP_LAYERS = ['shelters', 'hazardPoints', 'rescueTeams', 'equipment'] as const;
+export const MAP_LAYERS = [
+  'villages',
+  'grids',
+  'shelters',
+  'hazardPoints',
+  'rescueTeams',
+  'equipment',
+  'openHazards',
+] as const;
 export const MapLayerId = z.enum(MAP_LAYERS);
 
-/** A GeoJSON Feature (RFC 7946): coordinates are [lng, lat]. */
+const Position = z.tuple([z.number(), z.number()]);
+
+/** A GeoJSON Feature (RFC 7946): coordinates are [lng, lat]; areas are polygons (outer ring only). */
 export const MapFeature = z.object({
   type: z.literal('Feature'),
   id: z.string(),
-  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+  geometry: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('Point'), coordinates: Position }),
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position)) }),
+  ]),
   properties: z.record(z.string(), z.unknown()),
 });
 export type MapFeature = z.infer<typeof MapFeature>;
+
+/** A raster base map to draw under the layers, when the server has a tile key (天地图). */
+export const MapBase = z.object({
+  name: z.string(),
+  /** Leaflet-style URL templates ({s}, {z}, {x}, {y}); the first is the map, the rest its labels. */
+  urls: z.array(z.string()),
+  subdomains: z.string(),
+  attribution: z.string(),
+});
+export type MapBase = z.infer<typeof MapBase>;
 
 export const MapLayers = z
   .object({
@@ -203,6 +226,8 @@ export const MapLayers = z
         features: z.array(MapFeature),
       }),
     ),
+    /** Absent without a tile key: the layers are drawn on a plain background (works offline). */
+    base: MapBase.optional(),
   })
   .meta({ id: 'MapLayers' });
 export type MapLayers = z.infer<typeof MapLayers>;
