@@ -14,6 +14,7 @@ import {
 import type { Module } from '../core/module';
 import { hazardWorkbook } from './export';
 import { overdueJob } from './overdue';
+import { rerouteRoute } from './reroute';
 import { formatLocal } from './rules';
 import {
   actOnHazard,
@@ -146,5 +147,6 @@ export const hazardsModule: Module = {
       },
       ({ services, caller, params, body }) => addHazardMedia(services, caller, params.id, body),
     );
+    rerouteRoute(api);
   },
 };
