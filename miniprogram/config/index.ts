@@ -72,7 +72,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       postcss: {
         // Cap the root font size so the console on a wide screen reads like the phone, not twice as large.
-        pxtransform: { enable: true, config: { maxRootSize: 24 } },
+        // Leaflet's stylesheet is in CSS pixels of the map itself: left untransformed.
+        pxtransform: {
+          enable: true,
+          config: { maxRootSize: 24, exclude: (file?: string) => /node_modules[\\/]leaflet[\\/]/.test(file ?? '') },
+        },
         autoprefixer: {
           enable: true,
           config: {},

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Input, Textarea } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -109,7 +109,11 @@ function Assign(props: {
 }
 
 /** A hazard's detail, its history as a timeline, and the actions the user may take. */
-export function HazardDetailView(props: { id: string }) {
+export function HazardDetailView(props: {
+  id: string;
+  /** Draws the hazard's place (the office's town map) instead of its coordinates. */
+  renderMap?: (place: { lat: number; lng: number; label: string }) => ReactNode;
+}) {
   const hazard = useData(() => hazardsApi(api()).get(props.id));
   const user = currentUser();
   const office = !!user && isOffice(user.role);
@@ -167,8 +171,10 @@ export function HazardDetailView(props: { id: string }) {
             </Text>
             <Text className="hint">
               位置：{h.village?.name ?? ''}
-              {h.location.address ? ` ${h.location.address}` : ''}（{h.location.lat}, {h.location.lng}）
+              {h.location.address ? ` ${h.location.address}` : ''}
+              {props.renderMap ? '' : `（${h.location.lat}, ${h.location.lng}）`}
             </Text>
+            {props.renderMap?.({ lat: h.location.lat, lng: h.location.lng, label: h.code })}
             <Text className="hint">
               责任单位：{h.responsibleUnit ?? h.department} · 责任人：{h.responsibleUser?.name ?? '未交办'}
               {h.deadline ? ` · 期限：${formatTime(h.deadline)}` : ''}

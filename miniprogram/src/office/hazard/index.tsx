@@ -2,12 +2,20 @@ import { useRouter } from '@tarojs/taro';
 import { OFFICE_ROLES } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { HazardDetailView } from '../../components/HazardDetailView';
+import { TownMap } from '../../components/TownMap';
+import { useMapLayers } from '../../components/map/useMapLayers';
 
 export default function OfficeHazard() {
   const { params } = useRouter();
+  const layers = useMapLayers('villages,grids,shelters,hazardPoints');
   return (
     <Page title="隐患详情" roles={OFFICE_ROLES} wide>
-      <HazardDetailView id={params.id ?? ''} />
+      <HazardDetailView
+        id={params.id ?? ''}
+        renderMap={(place) => (
+          <TownMap id="hazard-map" layers={layers.data} pin={place} view={{ ...place, zoom: 16 }} height="300px" />
+        )}
+      />
     </Page>
   );
 }
