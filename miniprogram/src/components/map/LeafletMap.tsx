@@ -143,9 +143,8 @@ export default function LeafletMap(props: TownMapProps) {
         })
         .addTo(g);
     }
-    // The first time there is something to show: the asked-for view, else everything fits.
-    if (!fitted.current && (layers || me || pin)) {
-      fitted.current = true;
+    // Once the layers are there: the asked-for view, else everything fits (before: the pin or me).
+    if (!fitted.current) {
       const v = latest.current.view;
       const pts: L.LatLngTuple[] = [
         ...areas.flatMap((a) => a.ring.map((p) => [p.lat, p.lng] as L.LatLngTuple)),
@@ -153,6 +152,7 @@ export default function LeafletMap(props: TownMapProps) {
         ...(me ? [[me.lat, me.lng] as L.LatLngTuple] : []),
         ...(pin ? [[pin.lat, pin.lng] as L.LatLngTuple] : []),
       ];
+      if (layers) fitted.current = true;
       if (v) m.setView([v.lat, v.lng], v.zoom ?? 16);
       else if (pts.length > 1) m.fitBounds(L.latLngBounds(pts), { padding: [24, 24], maxZoom: 17 });
       else if (pts.length === 1) m.setView(pts[0]!, 16);
@@ -163,7 +163,7 @@ export default function LeafletMap(props: TownMapProps) {
   const viewKey = props.view ? `${props.view.lat},${props.view.lng},${props.view.zoom ?? ''}` : '';
   useEffect(() => {
     const v = latest.current.view;
-    if (map.current && v && fitted.current) map.current.setView([v.lat, v.lng], v.zoom ?? 16);
+    if (map.current && v) map.current.setView([v.lat, v.lng], v.zoom ?? 16);
   }, [viewKey]);
 
   const legend = legendOf(drawable(layers).dots);

@@ -4,7 +4,8 @@ import { View, Text, Input, Textarea } from '@tarojs/components';
 import { Button, Switch } from '@nutui/nutui-react-taro';
 import { RESIDENT_CATEGORIES, TipCreate, officeCategoryOf } from '@yingji/shared';
 import { Page } from '../../components/Page';
-import { MiniMap } from '../../components/MiniMap';
+import { TownMap, type LatLng } from '../../components/TownMap';
+import { useMapLayers } from '../../components/map/useMapLayers';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { api, errorText } from '../../services/api';
 import { locate, parseCoord, pickOnMap } from '../../services/location';
@@ -24,7 +25,7 @@ interface Place {
 }
 
 /** 村 → 组 from a list: how a resident without GPS (or who does not want to share it) says where. */
-function PlacePicker(props: { onPick: (p: { lat: number; lng: number }, label: string) => void }) {
+function PlacePicker(props: { onPick: (p: LatLng, label: string) => void }) {
   const [places, setPlaces] = useState<Place[]>();
   const [failed, setFailed] = useState(false);
   const [village, setVillage] = useState<Place>();
@@ -90,6 +91,9 @@ export default function Report() {
   const [locating, setLocating] = useState(false);
   const [locError, setLocError] = useState<string>();
   const [placeLabel, setPlaceLabel] = useState<string>();
+  // Where the map looks: moved by GPS and by the 村 → 组 choice, not by tapping (the map stays put).
+  const [view, setView] = useState<LatLng & { zoom?: number }>();
+  const places = useMapLayers('villages,grids');
   const [manual, setManual] = useState(false);
   const [confidential, setConfidential] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -104,8 +108,9 @@ export default function Report() {
       setLat(String(p.lat));
       setLng(String(p.lng));
       setPlaceLabel(undefined);
+      setView({ lat: p.lat, lng: p.lng, zoom: 16 });
     } catch {
-      setLocError('没有获得手机定位。没关系，请在下面选择村和组，或写清地点。');
+      setLocError('没有获得手机定位。没关系，请点地图，或在下面选择村和组。');
     } finally {
       setLocating(false);
     }
@@ -135,7 +140,7 @@ export default function Report() {
     const latN = parseCoord(lat, 'lat');
     const lngN = parseCoord(lng, 'lng');
     if (!category) return setError('请选择是哪一类危险');
-    if (latN === undefined || lngN === undefined) return setError('请选择隐患所在的村和组（或点“重新定位”）');
+    if (latN === undefined || lngN === undefined) return setError('请点地图或选择隐患所在的村和组（或点“重新定位”）');
     const draft = {
       category: officeCategoryOf(category),
       description: description.trim(),
@@ -218,9 +223,20 @@ export default function Report() {
 
       <View className="field">
         <Text className="field-label">2. 位置</Text>
-        {process.env.TARO_ENV !== 'h5' && latN !== undefined && lngN !== undefined ? (
-          <MiniMap center={{ lat: latN, lng: lngN }} points={[{ id: 1, lat: latN, lng: lngN, label: '隐患位置' }]} />
-        ) : null}
+        <Text className="hint">点一下地图上隐患所在的地方，或在下面选择村和组：</Text>
+        <TownMap
+          id="tip-map"
+          layers={places.data}
+          pin={latN !== undefined && lngN !== undefined ? { lat: latN, lng: lngN, label: '隐患位置' } : undefined}
+          view={view}
+          height="300px"
+          onTap={(p) => {
+            setLat(String(p.lat));
+            setLng(String(p.lng));
+            setPlaceLabel('地图上点选的位置');
+            setLocError(undefined);
+          }}
+        />
         <Text className={latN !== undefined && lngN !== undefined ? 'ok-text' : 'hint'} id="tip-place">
           {latN !== undefined && lngN !== undefined
             ? placeLabel
@@ -245,6 +261,7 @@ export default function Report() {
             setLat(String(p.lat));
             setLng(String(p.lng));
             setPlaceLabel(label);
+            setView({ ...p, zoom: 16 });
             if (!address.trim()) setAddress(label);
           }}
         />

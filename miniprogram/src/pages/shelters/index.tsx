@@ -5,7 +5,8 @@ import { Button } from '@nutui/nutui-react-taro';
 import { sheltersApi, type NearestShelters } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
-import { MiniMap } from '../../components/MiniMap';
+import { TownMap } from '../../components/TownMap';
+import { useMapLayers } from '../../components/map/useMapLayers';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { locate, openRoute, type Place } from '../../services/location';
@@ -32,6 +33,8 @@ export default function Shelters() {
     setMe(p);
     return sheltersApi(api()).nearest(p.lat, p.lng, 5);
   });
+  // The map shows every shelter of the town (and the villages), with or without the phone's position.
+  const layers = useMapLayers('villages,shelters');
   return (
     <Page title="附近避难场所">
       {locError ? (
@@ -54,13 +57,7 @@ export default function Shelters() {
       >
         {(d) => (
           <View>
-            {me ? (
-              <MiniMap
-                center={me}
-                me={me}
-                points={d.items.map((s, i) => ({ id: i + 1, lat: s.location.lat, lng: s.location.lng, label: s.name }))}
-              />
-            ) : null}
+            <TownMap id="shelters-map" layers={layers.data} me={me} height="320px" />
             {d.items.map((s) => (
               <View key={s.id} className="card">
                 <View className="card-head">
