@@ -42,6 +42,7 @@ export default defineAppConfig({
         'resources/index',
         'vulnerable/index',
         'audit/index',
+        'map/index',
       ],
     },
     {
