@@ -72,6 +72,7 @@ const OFFICE: MenuItem[] = [
   { title: '转移安置', hint: '转移进展和避难场所安置', url: '/office/evacuation/index', color: '#0e7490' },
   { title: '突发事件', hint: '登记、一小时内上报', url: '/office/incidents/index', color: '#b91c1c' },
   { title: '发送失败', hint: '没有送达的消息，重发', url: '/office/outbox/index', color: '#7c3aed' },
+  { title: '全镇地图', hint: '村界、网格、资源和隐患一张图', url: '/office/map/index', color: '#0f766e' },
   { title: '应急资源', hint: '避难场所、救援队伍、装备', url: '/office/resources/index', color: '#15803d' },
   { title: '包保对象', hint: '特殊群体和包保责任人', url: '/office/vulnerable/index', color: '#be185d' },
   { title: '举报奖励', hint: '审核、调整、发放', url: '/office/rewards/index', color: '#1f6fd1' },
