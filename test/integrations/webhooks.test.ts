@@ -8,7 +8,9 @@ import { createUser } from '../../server/src/people/service';
 import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
 import { UserModel } from '../../server/src/people/user.model';
+import { runContentChecks } from '../../server/src/moderation/service';
 import { RewardModel } from '../../server/src/rewards/reward.model';
+import { announceCheckedTips } from '../../server/src/tips/events';
 import { WebhookModel } from '../../server/src/webhooks/model';
 import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
@@ -103,7 +105,9 @@ describe('signed webhooks on the domain event feed', () => {
       location: PLACES.sq01,
       confidential: true,
     });
-    // The request only put the delivery in the outbox: nothing was sent yet.
+    // tip.created waits for the content check; then it is only put in the outbox: nothing was sent yet.
+    await runContentChecks(srv.services);
+    await announceCheckedTips(srv.services);
     expect(rx.requests).toHaveLength(0);
     await deliverAll();
     const got = rx.requests.filter((r) => r.path === '/tips');

@@ -2,13 +2,18 @@ import type { Types } from 'mongoose';
 import type { AppServices } from '../core/context';
 import { publish } from '../events/bus';
 import { idOf, isoOf, maskPhonesIn } from '../events/privacy';
+import { outsideView } from '../moderation/present';
 import type { Hazard } from './hazard.model';
 
 type HazardLean = Hazard & { _id: Types.ObjectId };
 
-/** The outside view of a hazard in its events: no reporter, phones masked in the text. */
-export function hazardEventData(h: HazardLean): Record<string, unknown> {
+/**
+ * The outside view of a hazard in its events: no reporter, phones masked in the text, and a text
+ * from a chat report or a tip only once the content check passed it (moderation/present.ts).
+ */
+export async function hazardEventData(h: HazardLean): Promise<Record<string, unknown>> {
   const last = h.history?.at(-1);
+  const view = (await outsideView('hazard', [h]))(h);
   return {
     id: String(h._id),
     code: h.code,
@@ -16,7 +21,8 @@ export function hazardEventData(h: HazardLean): Record<string, unknown> {
     level: h.level,
     status: h.status,
     source: h.source,
-    description: maskPhonesIn(h.description),
+    description: view.withheld ? view.description : maskPhonesIn(h.description),
+    ...(view.withheld ? { withheld: true } : {}),
     location: h.location ? { lat: h.location.lat, lng: h.location.lng } : undefined,
     village: idOf(h.village),
     grid: idOf(h.grid),
@@ -34,7 +40,7 @@ export function hazardEventData(h: HazardLean): Record<string, unknown> {
  * Publish a hazard's change. The id names the history entry the change wrote, so a repeat of the
  * same change publishes nothing new.
  */
-export function publishHazard(
+export async function publishHazard(
   services: AppServices,
   event: 'hazard.created' | 'hazard.updated' | 'hazard.closed',
   h: HazardLean,
@@ -45,7 +51,7 @@ export function publishHazard(
     event,
     town: h.town,
     subject: { kind: 'hazard', id: String(h._id) },
-    data: hazardEventData(h),
+    data: await hazardEventData(h),
     occurredAt: h.history?.at(-1)?.at ?? services.clock.now(),
   });
 }

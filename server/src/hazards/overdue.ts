@@ -4,6 +4,7 @@ import type { AppServices } from '../core/context';
 import type { Job } from '../core/module';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
 import { UserModel } from '../people/user.model';
+import { outsideView } from '../moderation/present';
 import { loadTownConfig, type TownConfig } from '../towns/config';
 import { HazardModel, type Hazard } from './hazard.model';
 import { formatLocal } from './rules';
@@ -93,7 +94,9 @@ export async function runOverdueCheck(services: AppServices): Promise<{ marked: 
     }
     const people = step === 1 ? await firstRecipients(h) : await secondRecipients(h);
     const responsible = step === 2 ? (await firstRecipients(h))[0]?.name : undefined;
-    await enqueue(services.clock, messages(h, step, people, responsible));
+    // A notice never carries a text the content check flagged (moderation/present.ts).
+    const text = (await outsideView('hazard', [h]))(h).description;
+    await enqueue(services.clock, messages({ ...h, description: text }, step, people, responsible));
     const updated = await HazardModel.findOneAndUpdate(
       { _id: h._id, status: h.status, overdueStep: h.overdueStep ?? 0, deadline: h.deadline },
       {

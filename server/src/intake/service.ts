@@ -154,6 +154,7 @@ async function raise(services: AppServices, caller: Caller, body: AlarmInput, no
     location: body.location,
     mediaIds: media ? [media] : [],
     confidential: false,
+    source: 'video',
     clientId: `alarm:${body.cameraId}:${body.type}:${now.getTime()}`,
   });
   const tipId = new Types.ObjectId(tip.id);

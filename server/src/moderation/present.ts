@@ -98,3 +98,57 @@ export async function isFlagged(kind: 'tip' | 'hazard', id: Types.ObjectId, medi
   ]);
   return Boolean(t || m);
 }
+
+/** What outside systems (webhooks, the event feed, Open311) read in place of a text not cleared by the check. */
+export const WITHHELD_TEXT = '（内容待审核）';
+
+type OutsideItem = {
+  _id: Types.ObjectId;
+  description?: string | null;
+  mediaIds?: Types.ObjectId[] | null;
+  /** A hazard's source: only chat reports and accepted tips carry a resident's or reporter's text. */
+  source?: string | null;
+  /** A hazard's tips: the first is the one it was accepted from (its text was copied). */
+  tips?: Types.ObjectId[] | null;
+};
+
+/**
+ * How items read for outside systems. A tip's text leaves only once the check passed it; a
+ * hazard's, when it was entered by staff, or came from a chat or a tip whose check passed (its own
+ * check, else the tip it was accepted from). Flagged, or not yet checked: the text is withheld.
+ * A flagged photo withholds the text too; photos themselves never leave with the outside view.
+ */
+export async function outsideView(
+  kind: 'tip' | 'hazard',
+  items: OutsideItem[],
+): Promise<(item: OutsideItem) => { description: string; withheld: boolean }> {
+  const fromTip = (i: OutsideItem) => (kind === 'hazard' && i.source === 'tip' ? i.tips?.[0] : undefined);
+  const ids = items.flatMap((i) => {
+    const t = fromTip(i);
+    return [textCheckId(kind, i._id), ...(t ? [textCheckId('tip', t)] : [])];
+  });
+  const [texts, flaggedMedia] = await Promise.all([
+    TextCheckModel.find({ _id: { $in: ids } })
+      .select('_id flagged')
+      .lean<Pick<TextCheckLean, '_id' | 'flagged'>[]>(),
+    MediaCheckModel.find({
+      _id: { $in: items.flatMap((i) => i.mediaIds ?? []) },
+      state: { $in: ['risky', 'review'] },
+    })
+      .select('_id')
+      .lean(),
+  ]);
+  const text = new Map(texts.map((t) => [t._id, t.flagged]));
+  const badMedia = new Set(flaggedMedia.map((m) => String(m._id)));
+  return (item) => {
+    const tip = fromTip(item);
+    const needsCheck = kind === 'tip' || item.source === 'chat' || item.source === 'tip';
+    const own = text.get(textCheckId(kind, item._id));
+    const verdict = own ?? (tip ? text.get(textCheckId('tip', tip)) : undefined);
+    const withheld =
+      verdict === true ||
+      (needsCheck && verdict === undefined) ||
+      (item.mediaIds ?? []).some((m) => badMedia.has(String(m)));
+    return { description: withheld ? WITHHELD_TEXT : (item.description ?? ''), withheld };
+  };
+}

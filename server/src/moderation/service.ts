@@ -9,7 +9,8 @@ import { TownModel } from '../people/town.model';
 import { UserModel } from '../people/user.model';
 import { TipModel } from '../tips/tip.model';
 import { loadTownConfig } from '../towns/config';
-import { MediaCheckModel, TextCheckModel, textCheckId, type MediaCheckState } from './check.model';
+import { isDuplicateKey } from '../db/duplicate';
+import { MediaCheckModel, TextCheckModel, textCheckId, type MediaCheckState, type TextCheckLean } from './check.model';
 import { localCheck } from './words';
 
 /** How far back the job looks for tips not yet checked (it runs every few seconds). */
@@ -155,7 +156,49 @@ export async function checkItem(services: AppServices, kind: 'tip' | 'hazard', i
       checkedAt: services.clock.now(),
     });
   } catch (e) {
-    if ((e as { code?: number }).code !== 11000) throw e; // another instance checked it meanwhile
+    if (!isDuplicateKey(e)) throw e; // another instance checked it meanwhile
+  }
+  // A tip accepted before its check ran: the hazard made from it copied its text, so it takes the verdict.
+  if (kind === 'tip') {
+    const tip = await TipModel.findById(item._id).select('status hazard').lean();
+    if (tip?.status === 'accepted' && tip.hazard) await carryTipCheck(item._id, tip.hazard);
+  }
+}
+
+/** Check a tip or hazard now unless it was checked already (e.g. a tip accepted within seconds). */
+export async function ensureChecked(services: AppServices, kind: 'tip' | 'hazard', item: Checked): Promise<void> {
+  if (await TextCheckModel.exists({ _id: textCheckId(kind, item._id) })) return;
+  await checkItem(services, kind, item);
+}
+
+/**
+ * A hazard accepted from a tip copies the tip's text, so it carries the tip's verdict as its own
+ * check (`hazard:<id>`): flagged, it is shown to the office only and never passed on, like the tip.
+ * Idempotent; nothing to carry while the tip is not checked yet (its check carries it then).
+ */
+export async function carryTipCheck(tipId: Types.ObjectId, hazardId: Types.ObjectId): Promise<void> {
+  const t = await TextCheckModel.findById(textCheckId('tip', tipId)).lean<TextCheckLean>();
+  if (!t) return;
+  const hazard = await HazardModel.findById(hazardId).select('source tips').lean();
+  // A duplicate linked to a hazard keeps the hazard's own text: only the tip it was accepted from counts.
+  if (hazard?.source !== 'tip' || String(hazard.tips?.[0]) !== String(tipId)) return;
+  try {
+    await TextCheckModel.create({
+      _id: textCheckId('hazard', hazardId),
+      town: t.town,
+      subject: { kind: 'hazard', id: hazardId },
+      by: t.by,
+      suggest: t.suggest,
+      flagged: t.flagged,
+      reason: t.reason,
+      label: t.label,
+      keyword: t.keyword,
+      traceId: t.traceId,
+      fallback: t.fallback,
+      checkedAt: t.checkedAt,
+    });
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
   }
 }
 

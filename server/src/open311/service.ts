@@ -9,9 +9,11 @@ import {
   type HazardStatus,
   type TipStatus,
 } from '@yingji/shared';
+import { Types } from 'mongoose';
 import type { AppServices, Caller } from '../core/context';
 import { maskPhonesIn } from '../events/privacy';
 import { HazardModel } from '../hazards/hazard.model';
+import { outsideView } from '../moderation/present';
 import { getHazard, listHazards } from '../hazards/service';
 import { createTip } from '../tips/service';
 import { TipModel } from '../tips/tip.model';
@@ -19,7 +21,8 @@ import { TipModel } from '../tips/tip.model';
 /**
  * Open311 GeoReport v2 over the hazard list: the service list is the category list, a request is
  * a hazard (or a tip not yet triaged), `status` is `open` or `closed` and our own status is in
- * `status_notes`. No reporter, no phone number leaves.
+ * `status_notes`. No reporter, no phone number leaves, and no photo; a text the content check
+ * flagged or has not checked yet is replaced by a neutral marker (moderation/present.ts).
  */
 export function services() {
   return HAZARD_CATEGORIES.map((c) => ({
@@ -33,14 +36,28 @@ export function services() {
   }));
 }
 
-function fromHazard(h: HazardOut, updated?: Date) {
+/** The descriptions outside systems may read, by hazard id (the key's office role sees all in the app). */
+async function outsideTexts(items: HazardOut[]): Promise<Map<string, string>> {
+  const docs = await HazardModel.find({ _id: { $in: items.map((h) => new Types.ObjectId(h.id)) } })
+    .select('_id description source tips mediaIds')
+    .lean();
+  const view = await outsideView('hazard', docs);
+  return new Map(
+    docs.map((d) => {
+      const v = view(d);
+      return [String(d._id), v.withheld ? v.description : maskPhonesIn(d.description)];
+    }),
+  );
+}
+
+function fromHazard(h: HazardOut, texts: Map<string, string>, updated?: Date) {
   return {
     service_request_id: h.code,
     status: h.status === 'closed' ? 'closed' : 'open',
     status_notes: HAZARD_STATUS_LABELS[h.status as HazardStatus],
     service_name: categoryLabel(h.category),
     service_code: h.category,
-    description: maskPhonesIn(h.description),
+    description: texts.get(h.id) ?? '',
     agency_responsible: h.responsibleUnit ?? h.department ?? '',
     service_notice: '',
     requested_datetime: h.discoveredAt,
@@ -76,7 +93,8 @@ export async function listRequests(
     page: q.page,
     pageSize: q.page_size,
   });
-  return items.map((h) => fromHazard(h));
+  const texts = await outsideTexts(items);
+  return items.map((h) => fromHazard(h, texts));
 }
 
 /** A request by its hazard code, or by the tip code a POST answered (then the hazard it became, if any). */
@@ -88,10 +106,11 @@ export async function getRequest(caller: Caller, id: string) {
   if (hazardId) {
     // Only the Open311 fields of the detail leave (not its tips or their reporters).
     const doc = await getHazard(caller, String(hazardId));
-    return [{ ...fromHazard(doc), ...(tip ? { service_request_id: tip.code } : {}) }];
+    return [{ ...fromHazard(doc, await outsideTexts([doc])), ...(tip ? { service_request_id: tip.code } : {}) }];
   }
   if (!tip) throw new AppError('NOT_FOUND');
   const status = tip.status as TipStatus;
+  const text = (await outsideView('tip', [tip]))(tip);
   return [
     {
       service_request_id: tip.code,
@@ -99,7 +118,7 @@ export async function getRequest(caller: Caller, id: string) {
       status_notes: TIP_STATUS_LABELS[status],
       service_name: categoryLabel(tip.category),
       service_code: tip.category,
-      description: maskPhonesIn(tip.description),
+      description: text.withheld ? text.description : maskPhonesIn(tip.description),
       requested_datetime: tip.submittedAt.toISOString(),
       updated_datetime: tip.submittedAt.toISOString(),
       address: tip.location?.address ?? '',
@@ -122,6 +141,7 @@ export async function postRequest(
     location: { lat: body.lat, lng: body.long, ...(body.address_string ? { address: body.address_string } : {}) },
     mediaIds: [],
     confidential: false,
+    source: 'open311',
   });
   return [{ service_request_id: tip.code, service_notice: '已收到，待镇应急办受理', account_id: '' }];
 }

@@ -13,6 +13,7 @@ import {
 import type { Module } from '../core/module';
 import { revealReporter } from '../rewards/service';
 import { PlaceChoices, placeChoices } from './choices';
+import { announceCheckedTips } from './events';
 import { createTip, getTip, myTips, tipQueue, triageTip } from './service';
 import { Types } from 'mongoose';
 
@@ -21,6 +22,8 @@ const Params = z.object({ id: ObjectIdString });
 /** Tips 随手拍: residents report, the office triages them into the hazard list. */
 export const tipsModule: Module = {
   name: 'tips',
+  // `tip.created` once the content check has run (see tips/events.ts).
+  jobs: [{ name: 'tips:announce', everyMs: 1000, run: (services) => announceCheckedTips(services) }],
   routes(api) {
     api.route(
       {

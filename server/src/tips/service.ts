@@ -4,6 +4,7 @@ import {
   AppError,
   HAZARD_STATUS_LABELS,
   REWARD_STATUS_LABELS,
+  TIP_SOURCE_LABELS,
   TIP_STATUS_LABELS,
   categoryLabel,
   isOffice,
@@ -15,6 +16,7 @@ import {
   type TipCreated,
   type TipOut,
   type TipQueueItem,
+  type TipSource,
   type TipStatus,
 } from '@yingji/shared';
 import type { AppServices, Caller } from '../core/context';
@@ -28,7 +30,8 @@ import { UserModel } from '../people/user.model';
 import { VillageModel } from '../people/village.model';
 import { RewardModel } from '../rewards/reward.model';
 import { loadTownConfig, type TownConfig } from '../towns/config';
-import { publishTipAccepted, publishTipCreated } from './events';
+import { carryTipCheck, ensureChecked } from '../moderation/service';
+import { announceTip, publishTipAccepted } from './events';
 import { boundingBox, haversineM } from './geo';
 import { notifyReporter } from './notify';
 import { placeOf } from './place';
@@ -56,6 +59,8 @@ export async function createTip(
     mediaIds: string[];
     confidential: boolean;
     clientId?: string;
+    /** The intake path: the mini-program (default), a video alarm, Open311. */
+    source?: TipSource;
   },
 ): Promise<TipCreated> {
   if (body.clientId) {
@@ -87,11 +92,13 @@ export async function createTip(
     status: 'submitted',
     submittedAt: now,
     clientId: body.clientId ?? crypto.randomUUID(),
+    source: body.source ?? 'app',
+    // tip.created waits for the content check (tips/events.ts).
+    announcePending: true,
   }).catch(async (e: unknown) => {
     await release();
     throw e;
   });
-  await publishTipCreated(services, tip.toObject());
   return { id: String(tip._id), code: tip.code, status: 'submitted' };
 }
 
@@ -135,6 +142,8 @@ async function shape(caller: Caller, tips: TipLean[]): Promise<TipOut[]> {
       statusLabel: TIP_STATUS_LABELS[t.status as TipStatus],
       category: t.category,
       categoryLabel: categoryLabel(t.category),
+      source: (t.source ?? 'app') as TipSource,
+      sourceLabel: TIP_SOURCE_LABELS[(t.source ?? 'app') as TipSource],
       location: {
         lat: t.location!.lat,
         lng: t.location!.lng,
@@ -294,6 +303,15 @@ export async function triageTip(
   ).lean();
   if (!claimed) throw new AppError('TIP_ALREADY_TRIAGED');
 
+  // Triaged within seconds (a town rule accepting a video alarm at once): check the text now and
+  // publish tip.created before what follows, so outside systems get the checked text, in order.
+  try {
+    await ensureChecked(services, 'tip', { ...tip, author: tip.reporter });
+  } catch (err) {
+    services.log.warn({ err, tip: id }, 'content check at triage failed; the text is withheld from outside');
+  }
+  if (tip.announcePending) await announceTip(services, tip);
+
   if (body.decision === 'accept') {
     let hazard;
     try {
@@ -318,6 +336,8 @@ export async function triageTip(
       throw e;
     }
     await TipModel.updateOne({ _id: tip._id }, { $set: { hazard: hazard._id } });
+    // The hazard copied the tip's text: it carries the tip's verdict (flagged: office only, never passed on).
+    await carryTipCheck(tip._id, hazard._id);
     // Rewards react to the event (rewards/subscribers.ts).
     await publishTipAccepted(services, tip, hazard);
     await notifyReporter(services.clock, tip, 'accepted', '已受理，已列入隐患清单', hazard.code);

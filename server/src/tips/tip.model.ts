@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { HAZARD_CATEGORY_CODES, TIP_STATUSES } from '@yingji/shared';
+import { HAZARD_CATEGORY_CODES, TIP_SOURCES, TIP_STATUSES } from '@yingji/shared';
 
 /** A resident's tip in the reservoir 蓄水池, until the office accepts, rejects or links it. */
 const tipSchema = new Schema(
@@ -32,6 +32,13 @@ const tipSchema = new Schema(
     submittedAt: { type: Date, required: true },
     /** The submitting device's id for it (or a server one): the same clientId is stored once. */
     clientId: { type: String, required: true },
+    /** Where it came in (the mini-program, a video alarm, Open311); tips stored before: `app`. */
+    source: { type: String, enum: TIP_SOURCES, default: 'app' },
+    /**
+     * `tip.created` not published yet: it waits for the content check, so what outside systems are
+     * sent is the checked text (tips/events.ts). Unset once published.
+     */
+    announcePending: { type: Boolean },
   },
   { timestamps: true },
 );
@@ -41,6 +48,10 @@ tipSchema.index({ town: 1, status: 1, submittedAt: -1 });
 tipSchema.index({ reporter: 1, submittedAt: -1 });
 tipSchema.index({ reporter: 1, clientId: 1 }, { unique: true });
 tipSchema.index({ town: 1, category: 1, submittedAt: -1 });
+tipSchema.index(
+  { announcePending: 1, submittedAt: 1 },
+  { name: 'announcePending_1', partialFilterExpression: { announcePending: true } },
+);
 
 export type Tip = InferSchemaType<typeof tipSchema>;
 export type TipDoc = HydratedDocument<Tip>;
