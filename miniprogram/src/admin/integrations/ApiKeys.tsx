@@ -15,14 +15,15 @@ export function ApiKeys() {
   const [scopes, setScopes] = useState<ApiKeyScope[]>([]);
   const [created, setCreated] = useState<{ name: string; key: string }>();
   const [msg, setMsg] = useState<Msg>();
+  const [formMsg, setFormMsg] = useState<Msg>();
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
 
   const create = async () => {
     if (busyRef.current) return;
-    setMsg(undefined);
-    if (!name.trim()) return setMsg({ ok: false, text: '请填写密钥名称，如“县数字应急平台”' });
-    if (scopes.length === 0) return setMsg({ ok: false, text: '请至少选择一项权限' });
+    setFormMsg(undefined);
+    if (!name.trim()) return setFormMsg({ ok: false, text: '请填写密钥名称，如“县数字应急平台”' });
+    if (scopes.length === 0) return setFormMsg({ ok: false, text: '请至少选择一项权限' });
     busyRef.current = true;
     setBusy(true);
     try {
@@ -32,7 +33,7 @@ export function ApiKeys() {
       setScopes([]);
       await list.reload();
     } catch (e) {
-      setMsg({ ok: false, text: errorText(e) });
+      setFormMsg({ ok: false, text: errorText(e) });
     } finally {
       busyRef.current = false;
       setBusy(false);
@@ -88,11 +89,12 @@ export function ApiKeys() {
             onChange={setScopes}
           />
         </View>
-        <Feedback msg={msg} />
+        <Feedback msg={formMsg} />
         <Button id="api-key-create" type="primary" loading={busy} onClick={create}>
           创建密钥
         </Button>
       </View>
+      <Feedback msg={msg} />
       <Loadable {...list} onRetry={list.reload} empty={(d) => d.items.length === 0} emptyText="还没有接口密钥。">
         {(d) => (
           <View className="card" id="api-key-list">

@@ -33,18 +33,20 @@ export function Broadcast() {
   const [levels, setLevels] = useState<WarningLevel[]>();
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   const [msg, setMsg] = useState<Msg>();
+  const [formMsg, setFormMsg] = useState<Msg>();
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
 
   const create = async () => {
     if (busyRef.current) return;
-    setMsg(undefined);
-    if (!name.trim()) return setMsg({ ok: false, text: '请填写名称，如“双河村应急广播”' });
+    setFormMsg(undefined);
+    if (!name.trim()) return setFormMsg({ ok: false, text: '请填写名称，如“双河村应急广播”' });
     if (!/^https?:\/\/\S+$/.test(url.trim()))
-      return setMsg({ ok: false, text: '请填写广播系统的接口网址（https://…）' });
-    if (chosen.length === 0) return setMsg({ ok: false, text: '请选择覆盖的村（社区）' });
+      return setFormMsg({ ok: false, text: '请填写广播系统的接口网址（https://…）' });
+    if (chosen.length === 0) return setFormMsg({ ok: false, text: '请选择覆盖的村（社区）' });
     const times = Number(repeat);
-    if (!Number.isInteger(times) || times < 1 || times > 10) return setMsg({ ok: false, text: '播放次数请填 1 到 10' });
+    if (!Number.isInteger(times) || times < 1 || times > 10)
+      return setFormMsg({ ok: false, text: '播放次数请填 1 到 10' });
     busyRef.current = true;
     setBusy(true);
     try {
@@ -56,7 +58,7 @@ export function Broadcast() {
       setChosen([]);
       await data.reload();
     } catch (e) {
-      setMsg({ ok: false, text: errorText(e) });
+      setFormMsg({ ok: false, text: errorText(e) });
     } finally {
       busyRef.current = false;
       setBusy(false);
@@ -154,7 +156,10 @@ export function Broadcast() {
                     <Text className="muted">本镇还没有登记村（社区），请先在“村与网格”中添加。</Text>
                   )}
                 </View>
-                <Text className="muted">签名密钥由系统生成，登记后显示一次。</Text>
+                <View className="field">
+                  <Text className="muted">签名密钥由系统生成，登记后显示一次。</Text>
+                </View>
+                <Feedback msg={formMsg} />
                 <Button id="broadcast-create" type="primary" loading={busy} onClick={create}>
                   登记
                 </Button>

@@ -64,6 +64,7 @@ function Deliveries(props: { hook: Webhook }) {
   };
   return (
     <View className="deliveries">
+      <Text className="muted">最近 20 次推送</Text>
       <Feedback msg={msg} />
       <Loadable {...list} onRetry={list.reload} empty={(d) => d.items.length === 0} emptyText="还没有推送过事件。">
         {(d) => (
@@ -107,14 +108,16 @@ export function Webhooks() {
   const [created, setCreated] = useState<{ url: string; secret: string }>();
   const [open, setOpen] = useState<string>();
   const [msg, setMsg] = useState<Msg>();
+  const [formMsg, setFormMsg] = useState<Msg>();
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
 
   const create = async () => {
     if (busyRef.current) return;
-    setMsg(undefined);
-    if (!/^https?:\/\/\S+$/.test(url.trim())) return setMsg({ ok: false, text: '请填写接收推送的网址（https://…）' });
-    if (events.length === 0) return setMsg({ ok: false, text: '请至少选择一种事件' });
+    setFormMsg(undefined);
+    if (!/^https?:\/\/\S+$/.test(url.trim()))
+      return setFormMsg({ ok: false, text: '请填写接收推送的网址（https://…）' });
+    if (events.length === 0) return setFormMsg({ ok: false, text: '请至少选择一种事件' });
     busyRef.current = true;
     setBusy(true);
     try {
@@ -124,7 +127,7 @@ export function Webhooks() {
       setEvents([]);
       await list.reload();
     } catch (e) {
-      setMsg({ ok: false, text: errorText(e) });
+      setFormMsg({ ok: false, text: errorText(e) });
     } finally {
       busyRef.current = false;
       setBusy(false);
@@ -181,11 +184,12 @@ export function Webhooks() {
             onChange={setEvents}
           />
         </View>
-        <Feedback msg={msg} />
+        <Feedback msg={formMsg} />
         <Button id="webhook-create" type="primary" loading={busy} onClick={create}>
           新增推送
         </Button>
       </View>
+      <Feedback msg={msg} />
       <Loadable {...list} onRetry={list.reload} empty={(d) => d.items.length === 0} emptyText="还没有事件推送。">
         {(d) => (
           <View className="card" id="webhook-list">
