@@ -152,6 +152,9 @@ describe('系统对接 in the console at a desk', () => {
     await delivery.locator('.delivery-retry').click();
     await page.locator(`${SHOWN} .ok-text`, { hasText: '已重新放入发送队列' }).waitFor();
     await runOutboxPass(srv.services, 'webhook');
+    // Reopened, the list is read again (it also refreshes itself every 10 s).
+    await row.locator('.deliveries-btn').click();
+    await row.locator('.deliveries-btn').click();
     await delivery.locator('.delivery-state', { hasText: '已送达' }).waitFor({ timeout: 15_000 });
     expect(rx.accepted()).toHaveLength(1);
     expect(rx.accepted()[0]!.headers['x-yingji-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
