@@ -1,5 +1,7 @@
+import type { Types } from 'mongoose';
 import type { AppServices } from '../core/context';
-import { WeComError, wecomFromConfig, type AppMessage, type TemplateCard } from '../wecom/client';
+import { WeComError, type AppMessage, type TemplateCard } from '../wecom/client';
+import { wecomForTown } from '../wecom/towns';
 import { WeComRobotSender, type RobotMessage } from '../wecom/robot';
 import { sendBroadcast } from '../broadcast/sender';
 import { sendSms } from '../sms/client';
@@ -10,6 +12,8 @@ import { WechatCallError, WechatSubscribeClient, sendSubscribe } from './wechat-
 /** The fields of a delivery a sender reads (a lean document). */
 export interface OutgoingDelivery {
   _id: unknown;
+  /** The town whose own WeCom app sends it, when it has one (wecom/towns.ts). */
+  town?: Types.ObjectId;
   channel: DeliveryChannel;
   recipient: { address: string; group?: unknown; user?: unknown };
   content: {
@@ -126,10 +130,10 @@ export async function sendDelivery(services: AppServices, d: OutgoingDelivery): 
 }
 
 async function sendWecomApp(services: AppServices, d: OutgoingDelivery): Promise<SendOk> {
-  const wecom = wecomFromConfig(services.config);
+  const wecom = await wecomForTown(services, d.town);
   if (!wecom)
     throw new SendFailure(
-      '未配置企业微信应用（WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID），无法发送',
+      '未配置企业微信应用（本镇设置的 wecomApp，或 WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID），无法发送',
       'not_sent',
       false,
       undefined,
