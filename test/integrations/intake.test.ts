@@ -22,7 +22,8 @@ describe('video alarms from an AI monitoring platform', () => {
 
   beforeAll(async () => {
     await seedDemo();
-    srv = await startTestServer();
+    // The picture server is on loopback, which the server refuses unless allowed.
+    srv = await startTestServer({ env: { INTAKE_SNAPSHOT_ALLOW_HOSTS: '127.0.0.1' } });
     office = await srv.login('office', 'Office@2024');
     const r = await call(srv.base, 'POST', '/api/api-keys', {
       token: office.token,
@@ -67,7 +68,7 @@ describe('video alarms from an AI monitoring platform', () => {
     expect(r.json).toMatchObject({ folded: false });
     const queue = await call(srv.base, 'GET', '/api/tips?status=submitted', { token: office.token });
     const item = queue.json.items.find((t: { id: string }) => t.id === r.json.id);
-    expect(item).toMatchObject({ category: 'forest_fire' });
+    expect(item).toMatchObject({ category: 'forest_fire', source: 'video', sourceLabel: '视频监控' });
     expect(item.description).toContain('【视频告警】烟火');
     expect(item.description).toContain('CAM-001');
     expect(item.reporter).toMatchObject({ name: '接口：视频监控平台' });

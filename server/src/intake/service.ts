@@ -137,12 +137,17 @@ async function raise(services: AppServices, caller: Caller, body: AlarmInput, no
   let media: string | undefined;
   let snapshotNote = '';
   try {
-    const buf = snapshot ?? (body.snapshotUrl ? await fetchSnapshot(body.snapshotUrl) : undefined);
+    const buf =
+      snapshot ??
+      (body.snapshotUrl
+        ? await fetchSnapshot(body.snapshotUrl, services.config.INTAKE_SNAPSHOT_ALLOW_HOSTS)
+        : undefined);
     if (buf) media = (await uploadMedia(services, caller, buf)).id;
   } catch (e) {
     // An alarm without its picture is still an alarm.
     services.log.warn({ err: e, camera: body.cameraId }, 'alarm snapshot not stored');
-    snapshotNote = '（截图获取失败）';
+    snapshotNote =
+      e instanceof AppError && e.code === 'SNAPSHOT_ADDRESS_REFUSED' ? '（截图地址不允许访问）' : '（截图获取失败）';
   }
   const confidence = body.confidence !== undefined ? `，置信度 ${Math.round(body.confidence * 100)}%` : '';
   const description =
