@@ -2,6 +2,7 @@ import { tipsApi, type ApiClient } from '@yingji/shared';
 import { createUser } from '../../server/src/people/service';
 import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
+import { TipModel } from '../../server/src/tips/tip.model';
 import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
 import { PLACES } from '../tips/helpers';
@@ -90,8 +91,15 @@ describe('Open311 GeoReport v2 over the hazard list', () => {
     });
     expect(r.status).toBe(201);
     const id = r.json[0].service_request_id as string;
+    await tipsApi(alice).create({ category: 'gas', description: '液化气瓶放在楼道', location: PLACES.sq01 });
     const queue = await http(srv.base, 'GET', '/api/tips?status=submitted', { token: office.token });
-    expect(queue.json.items.map((t: { code: string }) => t.code)).toContain(id);
+    const filed = queue.json.items.find((t: { code: string }) => t.code === id);
+    expect(filed).toMatchObject({ source: 'open311', sourceLabel: 'Open311' });
+    // A tip from the mini-program says so; one stored before tips kept their source reads as one.
+    const mine = queue.json.items.find((t: { description: string }) => t.description === '液化气瓶放在楼道');
+    expect(mine).toMatchObject({ source: 'app', sourceLabel: '小程序' });
+    await TipModel.updateOne({ code: mine.code }, { $unset: { source: 1 } });
+    expect((await tipsApi(office).get(mine.id)).source).toBe('app');
     const back = await http(srv.base, 'GET', `/open311/v2/requests/${id}.json?api_key=${read}`);
     expect(back.json[0]).toMatchObject({ service_request_id: id, status: 'open', status_notes: '待受理' });
     // A read key cannot file, and an intake key cannot read.

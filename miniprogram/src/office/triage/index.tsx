@@ -53,6 +53,7 @@ function TriageCard(props: { tip: TipQueueItem; onDone: () => void }) {
             <Text className="card-title">
               {t.code} {t.categoryLabel}
             </Text>
+            {t.source && t.source !== 'app' ? <Text className="tag tag-blue">来自{t.sourceLabel}</Text> : null}
             {t.confidential ? <Text className="tag tag-gray">保密举报</Text> : null}
           </View>
           <Text>{t.description}</Text>
