@@ -80,6 +80,7 @@ export default function LeafletMap(props: TownMapProps) {
           fillColor: s.color,
           fillOpacity: a.kind === 'grid' ? 0.08 : 0.04,
           interactive,
+          className: `townmap-area townmap-area-${a.kind}`,
         },
       ).addTo(g);
       if (a.kind === 'village')
@@ -95,6 +96,7 @@ export default function LeafletMap(props: TownMapProps) {
         fillColor: d.color,
         fillOpacity: 1,
         interactive,
+        className: `townmap-dot townmap-dot-${d.kind}`,
       }).addTo(g);
       const text = d.detail ? `${d.name}<br><span class="townmap-detail">${d.detail}</span>` : d.name;
       dot.bindTooltip(d.labelled ? d.name : text, {
@@ -108,6 +110,7 @@ export default function LeafletMap(props: TownMapProps) {
     if (pin) {
       L.circleMarker([pin.lat, pin.lng], {
         radius: 11,
+        className: 'townmap-pin',
         color: '#fff',
         weight: 3,
         fillColor: PIN_COLOR,
@@ -127,6 +130,7 @@ export default function LeafletMap(props: TownMapProps) {
     if (me) {
       L.circleMarker([me.lat, me.lng], {
         radius: 10,
+        className: 'townmap-me',
         color: '#fff',
         weight: 3,
         fillColor: ME_COLOR,
@@ -154,7 +158,9 @@ export default function LeafletMap(props: TownMapProps) {
       ];
       if (layers) fitted.current = true;
       if (v) m.setView([v.lat, v.lng], v.zoom ?? 16);
-      else if (pts.length > 1) m.fitBounds(L.latLngBounds(pts), { padding: [24, 24], maxZoom: 17 });
+      // Room on the right for the places' names, which sit to the right of their dots.
+      else if (pts.length > 1)
+        m.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [24, 24], paddingBottomRight: [120, 24], maxZoom: 17 });
       else if (pts.length === 1) m.setView(pts[0]!, 16);
     }
   }, [layers, me, pin, onFeature]);

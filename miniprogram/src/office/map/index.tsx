@@ -30,8 +30,14 @@ function Selected(props: { f: MapFeature }) {
   const id = f.id.split(':')[1] ?? '';
   return (
     <View className="card" id="map-selected">
-      <Text className="card-title">{dot?.name ?? area?.name}</Text>
-      {dot?.detail ? <Text>{dot.detail}</Text> : null}
+      <View className="card-head">
+        <Text className="card-title">{dot?.name ?? area?.name}</Text>
+      </View>
+      {dot?.detail ? (
+        <View>
+          <Text>{dot.detail}</Text>
+        </View>
+      ) : null}
       {kind === 'grid' ? (
         <Text className="hint">
           网格 {String(f.properties.code ?? '')} · {String(f.properties.village ?? '')}
