@@ -30,6 +30,7 @@ export interface CalloutLean {
 
 export interface UserPick {
   _id: Types.ObjectId;
+  town: Types.ObjectId;
   name: string;
   role: string;
   village?: Types.ObjectId;

@@ -1,6 +1,7 @@
 /** Issuing a warning: its area, its recipients and their groups, and the first step of the ladder. */
 import { AppError, type CalloutCreate } from '@yingji/shared';
 import { Types } from 'mongoose';
+import { cacheMark, rememberCallers } from '../core/caller-cache';
 import type { AppServices, Caller } from '../core/context';
 import { ChatGroupModel, GridModel, UserModel, VillageModel } from '../people/models';
 import { loadTownConfig } from '../towns/config';
@@ -59,7 +60,8 @@ export async function createCallout(
     (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
     (u.role === 'cadre' && !!u.village && area.villageSet.has(String(u.village)));
 
-  const userFields = 'name role village grids superior wecomUserId wechatyContactIds active';
+  const userFields = 'town name role village grids superior wecomUserId wechatyContactIds active';
+  const mark = cacheMark();
   const staff = (
     await UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
       .select(userFields)
@@ -89,6 +91,8 @@ export async function createCallout(
   const people = new Map<string, UserPick>();
   for (const u of [...staff, ...named, ...responsible]) people.set(String(u._id), u);
   if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
+  // They are about to answer (the API's ack, the mini-program): who they are is known already.
+  rememberCallers(mark, [...people.values()]);
 
   const allGroups = await ChatGroupModel.find({ town }).lean();
   const groups = allGroups.filter((g) =>

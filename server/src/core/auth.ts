@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { AppError, type Role } from '@yingji/shared';
 import { UserModel } from '../people/user.model';
 import { applyAboveTownRules } from '../county/access';
+import { cacheMark, cachedCaller, rememberCallers, toCaller } from './caller-cache';
 import type { AppServices, AppState, Caller } from './context';
 
 interface TokenClaims {
@@ -12,11 +13,23 @@ interface TokenClaims {
   role: Role;
 }
 
+/**
+ * The signing key as a KeyObject: given the secret as a string, jsonwebtoken first tries to parse
+ * it as a PEM public or private key on every sign and verify (and fails), which cost about a
+ * millisecond of CPU per request.
+ */
+const keys = new Map<string, crypto.KeyObject>();
+export function tokenKey(config: Pick<AppServices['config'], 'JWT_SECRET'>): crypto.KeyObject {
+  let key = keys.get(config.JWT_SECRET);
+  if (!key) keys.set(config.JWT_SECRET, (key = crypto.createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'))));
+  return key;
+}
+
 export function signToken(
   services: Pick<AppServices, 'config'>,
   user: { id: string; town: string; role: Role },
 ): string {
-  return jwt.sign({ town: user.town, role: user.role } satisfies Omit<TokenClaims, 'sub'>, services.config.JWT_SECRET, {
+  return jwt.sign({ town: user.town, role: user.role } satisfies Omit<TokenClaims, 'sub'>, tokenKey(services.config), {
     subject: user.id,
     expiresIn: `${services.config.JWT_TTL_HOURS}h`,
     algorithm: 'HS256',
@@ -30,8 +43,9 @@ function bearer(ctx: Koa.Context): string | undefined {
 }
 
 /**
- * Resolve the caller from the bearer token. The user is read from the database on each request,
- * so a role change or a disabled account takes effect at once, not when the token expires.
+ * Resolve the caller from the bearer token. The user is read from the database (through a cache of
+ * minutes, emptied whenever users change: core/caller-cache.ts), so a role change or a disabled account takes effect at once, not
+ * when the token expires.
  */
 export function authenticate(services: Pick<AppServices, 'config'>): Koa.Middleware<AppState> {
   return async (ctx, next) => {
@@ -39,7 +53,7 @@ export function authenticate(services: Pick<AppServices, 'config'>): Koa.Middlew
     if (!token) throw new AppError('UNAUTHENTICATED');
     let claims: TokenClaims;
     try {
-      claims = jwt.verify(token, services.config.JWT_SECRET, { algorithms: ['HS256'] }) as TokenClaims;
+      claims = jwt.verify(token, tokenKey(services.config), { algorithms: ['HS256'] }) as TokenClaims;
     } catch {
       throw new AppError('TOKEN_INVALID');
     }
@@ -52,21 +66,17 @@ export function authenticate(services: Pick<AppServices, 'config'>): Koa.Middlew
   };
 }
 
+/** The caller by user id: from the cache (caller-cache.ts) or the database; disabled accounts refused. */
 export async function loadCaller(userId: string): Promise<Caller | undefined> {
   if (!/^[0-9a-f]{24}$/i.test(userId)) return undefined;
+  const hit = await cachedCaller(userId);
+  if (hit) return hit;
+  const mark = cacheMark();
   const u = await UserModel.findById(userId).select('town role name village grids active').lean();
   if (!u) return undefined;
   if (!u.active) throw new AppError('ACCOUNT_DISABLED');
-  return {
-    id: String(u._id),
-    _id: u._id,
-    role: u.role as Role,
-    name: u.name,
-    town: u.town,
-    townId: String(u.town),
-    villageId: u.village ? String(u.village) : undefined,
-    gridIds: (u.grids ?? []).map(String),
-  };
+  rememberCallers(mark, [u]);
+  return toCaller(u);
 }
 
 export function requireRoles(roles: readonly Role[]): Koa.Middleware<AppState> {

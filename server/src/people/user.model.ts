@@ -56,4 +56,34 @@ userSchema.index({ wechatyContactIds: 1, town: 1 });
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserDoc = HydratedDocument<User>;
+/**
+ * Writes to users are counted, so that caches of users (core/caller-cache.ts) drop what they hold:
+ * a disabled account or a changed role takes effect on the next request. `local` counts this
+ * process's writes (seen at once); the `usergenerations` document counts every process's (a cache
+ * reads it at most once a second). Raw collection writes bypass these hooks: there are none.
+ */
+export const userWrites = { local: 0 };
+const UserGenerationModel = model(
+  'UserGeneration',
+  new Schema({ _id: { type: String, required: true }, n: { type: Number, default: 0 } }, { versionKey: false }),
+);
+async function bump(): Promise<void> {
+  userWrites.local++;
+  // The user's write is done: a failure here must not make it look failed (other processes then
+  // see the change when their cache entries expire).
+  await UserGenerationModel.updateOne({ _id: 'users' }, { $inc: { n: 1 } }, { upsert: true })
+    .exec()
+    .catch(() => undefined);
+}
+/** Every process's count of writes to users (0 before the first). */
+export async function usersGeneration(): Promise<number> {
+  return (await UserGenerationModel.findById('users').lean())?.n ?? 0;
+}
+userSchema.post(
+  ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'],
+  bump,
+);
+userSchema.post('save', bump);
+userSchema.post('insertMany', bump);
+
 export const UserModel = model('User', userSchema);
