@@ -5,6 +5,7 @@ import type { AppServices, Caller } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
 import { UserModel } from '../people/models';
 import { CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
+import { calloutHead, countAcks } from './ack-tally';
 import { calloutIdFrom, text } from './messages';
 import { type CalloutLean, rid } from './common';
 
@@ -39,7 +40,7 @@ export async function acknowledge(services: AppServices, input: AcknowledgeInput
     input.calloutId ?? calloutIdFrom(input.taskId) ?? (await latestOpenFor(user.town, input.userId))?.id;
   if (!calloutId) throw new AppError('CALLOUT_NONE_OPEN');
   if (!Types.ObjectId.isValid(calloutId)) throw new AppError('CALLOUT_NOT_FOUND');
-  const c = await CalloutModel.findOne({ _id: calloutId, town: user.town }).lean<CalloutLean>();
+  const c = await calloutHead(calloutId, user.town);
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
   const id = rid(c._id, input.userId);
   const set = { acked: true, ackAt: at, ackChannel: input.channel, ackStep: Math.max(0, c.step) };
@@ -60,7 +61,7 @@ export async function acknowledge(services: AppServices, input: AcknowledgeInput
     .exec();
   let ackAt: Date;
   if (before) {
-    await CalloutModel.updateOne({ _id: c._id }, { $inc: { 'summary.acked': 1 } }).exec();
+    await countAcks(c._id);
     ackAt = at;
   } else {
     const r = await CalloutRecipientModel.findById(id).select('ackAt').lean();

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { AppServices } from '../core/context';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
 import { ChatGroupModel, UserModel } from '../people/models';
+import { forgetCalloutHead } from './ack-tally';
 import { CalloutContactModel, CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
 import { LAST_STEP, STEPS, batches, stepDueAt } from './ladder';
 import { calloutCard, taskId, text, type CalloutText } from './messages';
@@ -47,6 +48,7 @@ export async function runDueSteps(services: AppServices, calloutId: string): Pro
         },
       },
     ).exec();
+    forgetCalloutHead(c._id);
     if (moved.modifiedCount) done++;
   }
 }
