@@ -247,6 +247,49 @@ describe('the WeCom app callback URL', () => {
     });
   });
 
+  it('counts a burst of card clicks (each retried by WeCom) once per member, updates each card, and ignores non-recipients', async () => {
+    const office = await srv.login('office', 'Office@2024');
+    const town = (await UserModel.findOne({ username: 'office' }).lean())!.town;
+    const members = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        createUser(town, {
+          username: `burst.${i}`,
+          password: 'Burst@2024x',
+          role: 'grid',
+          name: `突击队员${i}`,
+          wecomUserId: `burst-${i}`,
+        }),
+      ),
+    );
+    const created = await office.post<{ id: string }>('/api/callouts', {
+      title: '山洪红色预警',
+      level: 'red',
+      body: '请立即组织转移',
+      recipients: members.map((m) => String(m._id)),
+    });
+    const clicks = members.map((_, i) =>
+      sealCallback(WECOM, buildClick(`burst-${i}`, `ack:${created.id}`, `rc-burst-${i}`)),
+    );
+    // grid-sl-01 is not a recipient of this call-out: a (forged) click from them changes nothing.
+    const outsider = sealCallback(WECOM, buildClick('grid-sl-01', `ack:${created.id}`));
+    const answers = await Promise.all(
+      [...clicks, ...clicks, outsider].map((sealed) => postCallback(srv.base, '', { sealed })),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const cardUpdates = () => DeliveryModel.find({ 'source.id': created.id, 'source.step': 'card_update' }).lean();
+    await eventually(async () => (await cardUpdates()).length >= 40);
+    await sleep(300);
+    const detail = await office.get<{ summary: { acked: number; total: number } }>(`/api/callouts/${created.id}`);
+    expect(detail.summary).toMatchObject({ acked: 40, total: 40 });
+    const updates = await cardUpdates();
+    expect(updates).toHaveLength(40);
+    expect(new Set(updates.map((u) => u.recipient!.address))).toEqual(new Set(members.map((_, i) => `burst-${i}`)));
+    expect(updates.find((u) => u.recipient!.address === 'burst-7')!.content).toMatchObject({
+      kind: 'card_update',
+      card: { responseCode: 'rc-burst-7' },
+    });
+  });
+
   it("keeps a member's WeCom account theirs: another town cannot give it to someone else (runs last: it adds a town)", async () => {
     const other = await TownModel.create({ code: 'XP', name: '新坪镇', config: {} });
     const taken = await createUser(other._id, {
@@ -268,14 +311,14 @@ describe('the WeCom app callback URL', () => {
   });
 });
 
-function buildClick(from: string, eventKey: string) {
+function buildClick(from: string, eventKey: string, responseCode = 'response-code-1') {
   return wecomText(from, '', {
     MsgType: 'event',
     Event: 'template_card_event',
     EventKey: eventKey,
     TaskId: `co-task-${Date.now()}`,
     CardType: 'button_interaction',
-    ResponseCode: 'response-code-1',
+    ResponseCode: responseCode,
     Content: '',
     MsgId: '',
   });

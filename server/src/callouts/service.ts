@@ -7,3 +7,4 @@ export { createCallout } from './create';
 export { runLadder, runDueSteps } from './steps';
 export { acknowledge, ackLatest, reportStage, type AcknowledgeInput } from './acks';
 export { openCallouts, summaryOf, getCallout, listCallouts, closeCallout, phoneList } from './views';
+export { acknowledgeCardClicks, type CardClick } from './card-clicks';

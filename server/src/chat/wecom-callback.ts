@@ -4,17 +4,18 @@ import { ChatEngine, type SessionProvider } from '@yingji/bot/src/engine';
 import {
   CallbackRefused,
   WecomAppChannel,
+  cardAckOf,
   openCallback,
   verifyUrl,
   dedupeKey,
   type WecomCallbackConfig,
   type WecomInbound,
 } from '@yingji/bot/src/channels/wecom-app';
-import { acknowledge } from '../callouts/service';
 import type { AppServices } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
 import { TownModel } from '../people/models';
 import { resolveTown } from '../people/service';
+import { CardAckBatcher } from './card-ack-batcher';
 import { findChatUser, firstTimeSeen, sessionFor } from './service';
 
 export const WECOM_CALLBACK_PATH = '/wecom/callback';
@@ -85,18 +86,7 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
         onError: (err) => services.log.error({ err }, 'wecom chat engine failed'),
       }),
       // The warning card's 收到: acknowledged as the member, and the card updated to show who confirmed.
-      onCardAck: async (m, calloutId) => {
-        const user = await findChatUser('wecom_app', m.fromUserName);
-        if (!user) return;
-        await acknowledge(services, {
-          calloutId,
-          taskId: m.taskId,
-          userId: String(user._id),
-          known: { town: user.town, name: user.name, wecomUserId: m.fromUserName },
-          channel: 'wecom_card',
-          responseCode: m.responseCode,
-        });
-      },
+      onCardAck: (m, calloutId) => cardAck(m, calloutId),
       deliver: async (to, message, key) => {
         const user = await findChatUser('wecom_app', to.id);
         const town = user ? user.town : await strangerTown(services);
@@ -122,9 +112,13 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
     }
   };
 
-  // Card clicks arrive by the hundred during a 临灾叫应: each is answered at once, then processed
-  // a few at a time, so the database sees a steady stream instead of every click at once.
+  // Messages are answered at once, then processed a few at a time, so the database sees a steady
+  // stream instead of everything at once. Card clicks arrive by the hundred during a 临灾叫应:
+  // they skip the queue and are acknowledged in batches (idempotent, so no per-message dedupe).
   const queue = new BoundedQueue(services.config.WECOM_CALLBACK_CONCURRENCY, 20_000);
+  const clicks = new CardAckBatcher(services);
+  const cardAck = (m: WecomInbound, calloutId: string) =>
+    clicks.add({ wecomUserId: m.fromUserName, calloutId, responseCode: m.responseCode });
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path !== WECOM_CALLBACK_PATH) return next();
@@ -148,13 +142,14 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
         ctx.state.log?.warn({ skew: Number.isFinite(skew) ? Math.round(skew) : null }, 'wecom callback stale');
         throw new AppError('WECOM_CALLBACK_STALE');
       }
+      const click = cardAckOf(msg);
       // Full (a flood): answer 503 so that WeCom retries later, rather than accept and drop.
-      if (queue.full) throw new AppError('WECOM_CALLBACK_BUSY');
+      if (click ? clicks.full : queue.full) throw new AppError('WECOM_CALLBACK_BUSY');
       const base = selfBase(ctx);
       ctx.status = 200;
       ctx.body = '';
       // Work after the answer: WeCom wants it within 5 s and retries otherwise.
-      const job = queue.push(() => process(base, msg));
+      const job = click ? cardAck(msg, click) : queue.push(() => process(base, msg));
       inFlight.add(job);
       void job.finally(() => inFlight.delete(job));
     } catch (e) {

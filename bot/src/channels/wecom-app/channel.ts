@@ -14,6 +14,12 @@ export async function fetchPicture(url: string): Promise<Buffer> {
   return buf;
 }
 
+/** The call-out a warning card's 收到 click answers (its button key `ack:<calloutId>`), if it is one. */
+export function cardAckOf(m: WecomInbound): string | undefined {
+  if (m.msgType !== 'event' || m.event !== 'template_card_event') return undefined;
+  return /^ack:([\w-]{1,64})$/.exec(m.eventKey ?? '')?.[1];
+}
+
 /** A WeCom app message or event as the engine's input; undefined for what the engine does not handle. */
 export function toEngineInput(
   m: WecomInbound,
@@ -33,9 +39,8 @@ export function toEngineInput(
         : undefined;
     case 'event': {
       // A template card's button: the key `ack:<calloutId>` is the 收到 button of a warning card.
-      const ack = m.event === 'template_card_event' ? /^ack:([\w-]{1,64})$/.exec(m.eventKey ?? '') : null;
-      if (ack) return { ...base, event: { kind: 'card_ack', calloutId: ack[1]! } };
-      return undefined;
+      const calloutId = cardAckOf(m);
+      return calloutId ? { ...base, event: { kind: 'card_ack', calloutId } } : undefined;
     }
     default:
       return undefined;
