@@ -14,6 +14,7 @@ import {
 } from '@yingji/shared';
 import type { Types } from 'mongoose';
 import { warningInForceFor } from '../callouts/chat';
+import { tokenKey } from '../core/auth';
 import type { AppServices, Caller } from '../core/context';
 import { ChatGroupModel, type ChatChannel } from '../people/chat-group.model';
 import { UserModel } from '../people/user.model';
@@ -53,7 +54,7 @@ export async function sessionFor(
   user: SessionUser,
   group?: { channel: ChatChannel; externalId: string },
 ): Promise<ChatSession> {
-  const token = jwt.sign({ town: String(user.town), role: user.role }, services.config.JWT_SECRET, {
+  const token = jwt.sign({ town: String(user.town), role: user.role }, tokenKey(services.config), {
     subject: String(user._id),
     expiresIn: CHAT_TOKEN_TTL_SECONDS,
     algorithm: 'HS256',
