@@ -92,12 +92,14 @@ export const TownConfigSchema = z.object({
         ]),
     })
     .prefault({}),
-  /** Mini-program subscription messages: per message kind, the template id and its keyword mapping. */
+  /**
+   * Mini-program subscription messages: per message kind, the template id and its keyword mapping
+   * (the one place for them; an older `wechatSubscribeTemplates` of bare ids is dropped, see
+   * towns/service.ts).
+   */
   subscribe: SubscribeSettingsSchema,
   /** Content check of residents' text and photos: the local word list's extra words, the scene. */
   moderation: ModerationSettingsSchema,
-  /** WeChat subscribe-message template ids by purpose (e.g. `tipProgress`, `callout`). */
-  wechatSubscribeTemplates: z.record(z.string(), z.string().trim().max(64)).default({}),
   /**
    * The WeCom self-built app of this town, when it is not the deployment's (a county may run one
    * WeCom corp or one per town). The secret is never shown back (see towns/service.ts).

@@ -88,7 +88,12 @@ function merge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-const REPLACED_WHOLE = new Set(['departmentByCategory', 'wechatSubscribeTemplates', 'extra']);
+const REPLACED_WHOLE = new Set(['departmentByCategory', 'extra']);
+/** Settings that moved: the old key is refused with where it went, and dropped from what is stored. */
+const MOVED: Record<string, string> = {
+  wechatSubscribeTemplates:
+    '订阅消息模板已改在 subscribe.templates 中设置（每类消息的 templateId 和模板关键词 fields）',
+};
 
 /**
  * Change some settings: the patch (contract names accepted) is merged into what is stored, the
@@ -105,6 +110,8 @@ export async function patchTownConfig(
   const unknownKeys: string[] = [];
   for (const [k, v] of Object.entries(patch)) {
     const key = ALIASES[k] ?? k;
+    if (MOVED[k])
+      throw new AppError('TOWN_CONFIG_INVALID', { message: MOVED[k], details: [{ path: k, message: MOVED[k] }] });
     if (!known.has(key)) unknownKeys.push(k);
     else renamed[key] = v;
   }
@@ -122,6 +129,7 @@ export async function patchTownConfig(
     renamed.wecomApp = { ...wecom, secret: (stored.wecomApp as { secret?: string } | undefined)?.secret };
   }
   const next: Record<string, unknown> = { ...stored };
+  for (const k of Object.keys(MOVED)) delete next[k];
   for (const [k, v] of Object.entries(renamed)) next[k] = REPLACED_WHOLE.has(k) ? v : merge(stored[k], v);
   const parsed = TownConfigSchema.safeParse(next);
   if (!parsed.success) {
