@@ -25,7 +25,8 @@ export function publishIncident(services: AppServices, event: 'incident.created'
     event,
     town: i.town,
     subject: { kind: 'incident', id },
-    occurredAt: event === 'incident.created' ? i.occurredAt : services.clock.now(),
+    // Late at its due time, even when the server noticed it later (it was down at that moment).
+    occurredAt: event === 'incident.created' ? i.occurredAt : i.dueAt,
     data: {
       id,
       kind: i.kind,

@@ -45,6 +45,8 @@ const incidentSchema = new Schema(
     },
     withinLimit: { type: Boolean },
     late: { type: Boolean, default: false },
+    /** `incident.late` is published (set right after publishing; the job publishes what is late and not set). */
+    lateAnnounced: { type: Boolean },
     escalatedAt: { type: Date },
   },
   { timestamps: true },

@@ -112,7 +112,39 @@ export async function reportUp(services: AppServices, caller: Caller, id: string
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new AppError('INCIDENT_ALREADY_REPORTED_UP');
+  // Passed on after its hour, before the job flagged it: it was late all the same.
+  if (!inTime) await announceLate(services, updated);
   return updated;
+}
+
+/** How far back the job looks for late incidents whose event is not yet published (a long outage). */
+const ANNOUNCE_LOOKBACK_MS = 7 * 24 * 3600_000;
+
+/**
+ * Publish `incident.late` once (the event id is the incident's), then mark it published. A crash
+ * in between publishes again, which stores nothing new.
+ */
+async function announceLate(services: AppServices, i: IncidentLike): Promise<void> {
+  await publishIncident(services, 'incident.late', i);
+  await IncidentModel.updateOne({ _id: i._id }, { $set: { lateAnnounced: true } });
+}
+
+/**
+ * Late incidents whose event is not marked published: flagged by a run that died before
+ * publishing, or passed on late before the job saw them.
+ */
+async function announcePendingLate(services: AppServices): Promise<void> {
+  const since = new Date(services.clock.now().getTime() - ANNOUNCE_LOOKBACK_MS);
+  const due = await IncidentModel.find({ late: true, lateAnnounced: { $ne: true }, dueAt: { $gte: since } })
+    .limit(500)
+    .lean();
+  for (const i of due) {
+    try {
+      await announceLate(services, i);
+    } catch (err) {
+      services.log.warn({ err, incident: String(i._id) }, 'incident.late not published; retried on the next run');
+    }
+  }
 }
 
 /** Who hears of a late incident: the users named in the town's config, else those with the leader roles. */
@@ -144,6 +176,9 @@ function lateText(i: IncidentLike, limitMinutes: number): string {
  * The job: every incident past its due time and not passed on upward is flagged late (once) and
  * escalated to the leaders through the outbox: a WeCom app message to those with a WeCom
  * account, the phone list for the others. Idempotency keys make a second run send nothing twice.
+ * It looks at every due time already past, so after the server was down over a deadline its
+ * first run (the scheduler runs each job at start) catches up; `incident.late` is published for
+ * each late incident, once, even if a run died between flagging and publishing.
  */
 export async function escalateLateIncidents(services: AppServices): Promise<number> {
   const now = services.clock.now();
@@ -182,11 +217,9 @@ export async function escalateLateIncidents(services: AppServices): Promise<numb
       { _id: i._id, status: 'pending', late: false },
       { $set: { late: true, escalatedAt: now } },
     );
-    if (res.modifiedCount) {
-      escalated++;
-      await publishIncident(services, 'incident.late', i);
-    } // else passed on, or flagged by another run, in between
+    if (res.modifiedCount) escalated++; // else passed on, or flagged by another run, in between
   }
+  await announcePendingLate(services);
   return escalated;
 }
 
