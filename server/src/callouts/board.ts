@@ -10,7 +10,7 @@ import type { Caller } from '../core/context';
 import { DrillCheckinModel, DrillModel } from '../drills/model';
 import { DeliveryModel, type DeliveryLean } from '../outbox/delivery.model';
 import { ChatGroupModel, UserModel } from '../people/models';
-import { CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOf, type RecipientLean } from './callout.model';
 import { STEPS } from './ladder';
 
 /**
@@ -181,7 +181,7 @@ export async function calloutDeliveries(caller: Caller, id: string): Promise<Boa
   const c = await CalloutModel.findOne({ _id: id, town: caller.town }).select('step').lean<{ step: number }>();
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
   const [recips, deliveries] = await Promise.all([
-    CalloutRecipientModel.find({ callout: id }).lean<RecipientLean[]>(),
+    CalloutRecipientModel.find(recipientsOf(id)).lean<RecipientLean[]>(),
     DeliveryModel.find({ 'source.kind': 'callout', 'source.id': id, $nor: NOT_TO_THEM })
       .select(DELIVERY_FIELDS)
       .lean<DeliveryLean[]>(),

@@ -98,13 +98,24 @@ const recipientSchema = new Schema(
   },
   { timestamps: true },
 );
-// The _id (`<callout>:<user>`) already makes a recipient unique, and finds one by primary key.
-// No compound unique index: DocumentDB enforces it as an exclusion constraint whose check grows
-// with the rows sharing its first key (10,000 recipients of one call-out took 17 s to insert
-// instead of 0.3 s). Every other query leads with the call-out: one index serves them all.
-recipientSchema.index({ callout: 1, open: 1 });
-
+// The _id (`<callout>:<user>`) makes a recipient unique, finds one by primary key, and finds all
+// of a call-out's recipients as one range of the primary key (recipientsOf). No secondary index:
+// DocumentDB's indexes are slow to fill with thousands of equal keys. A compound unique index is
+// enforced as an exclusion constraint whose check grows with the rows sharing its first key
+// (10,000 recipients of one call-out took 17 s to insert instead of 0.3 s), and a plain
+// { callout, open } index still made the insert four times slower (0.7 s → 2.9 s).
 export const CalloutRecipientModel = model('CalloutRecipient', recipientSchema);
+
+/** The filter for every recipient of the call-out: the `<callout>:` range of the primary key. */
+export function recipientsOf(calloutId: unknown): { _id: { $gte: string; $lt: string } } {
+  return { _id: { $gte: `${String(calloutId)}:`, $lt: `${String(calloutId)};` } };
+}
+
+/** The same for several call-outs. */
+export function recipientsOfAny(calloutIds: unknown[]): Record<string, unknown> {
+  if (calloutIds.length === 1) return recipientsOf(calloutIds[0]);
+  return { $or: calloutIds.map((id) => recipientsOf(id)) };
+}
 
 export interface RecipientLean {
   _id: string;

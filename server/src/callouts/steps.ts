@@ -4,7 +4,13 @@ import type { AppServices } from '../core/context';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
 import { ChatGroupModel, UserModel } from '../people/models';
 import { forgetCalloutHead } from './ack-tally';
-import { CalloutContactModel, CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
+import {
+  CalloutContactModel,
+  CalloutModel,
+  CalloutRecipientModel,
+  recipientsOf,
+  type RecipientLean,
+} from './callout.model';
 import { LAST_STEP, STEPS, batches, stepDueAt } from './ladder';
 import { calloutCard, taskId, text, type CalloutText } from './messages';
 import { type CalloutLean, oid, owes, needsAck, needsContacts } from './common';
@@ -59,7 +65,7 @@ async function carryOutStep(services: AppServices, c: CalloutLean, step: number)
   const id = String(c._id);
   const t: CalloutText = { id, title: c.title, level: c.level, body: c.body };
   const recips = (await CalloutRecipientModel.find(
-    step === 0 ? { callout: c._id } : { callout: c._id, open: true },
+    step === 0 ? recipientsOf(c._id) : { ...recipientsOf(c._id), open: true },
   ).lean()) as unknown as RecipientLean[];
   const base = { town: c.town, exercise: c.exercise, source: { kind: 'callout', id, step: name } };
   const msgs: OutboundMessage[] = [];

@@ -9,7 +9,7 @@ import {
 } from '@yingji/shared';
 import type { Caller } from '../core/context';
 import { GridModel, UserModel, VillageModel } from '../people/models';
-import { CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOf, type RecipientLean } from './callout.model';
 import { LAST_STEP, STEPS, recipientState, recipientStep, stepDueAt, type StepName } from './ladder';
 import { type CalloutLean, needsAck, needsContacts, owes, rid } from './common';
 
@@ -59,7 +59,7 @@ export async function getCallout(
 ): Promise<CalloutDetail> {
   const c = await CalloutModel.findOne({ _id: id, town: caller.town }).lean<CalloutLean>();
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
-  const filter: Record<string, unknown> = { callout: c._id };
+  const filter: Record<string, unknown> = recipientsOf(c._id);
   if (!isOffice(caller.role)) {
     // Staff see the call-out and their own line, not everyone's.
     filter._id = rid(c._id, caller.id);
@@ -166,7 +166,7 @@ export async function phoneList(caller: Caller, id: string, all: boolean): Promi
   const c = await CalloutModel.findOne({ _id: id, town: caller.town }).lean<CalloutLean>();
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
   const recips = (
-    (await CalloutRecipientModel.find({ callout: c._id, open: true }).lean()) as unknown as RecipientLean[]
+    (await CalloutRecipientModel.find({ ...recipientsOf(c._id), open: true }).lean()) as unknown as RecipientLean[]
   )
     .filter(owes)
     .filter((r) => all || c.step >= LAST_STEP || r.noChannel);

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { AppServices } from '../core/context';
-import { CalloutModel, CalloutRecipientModel } from '../callouts/callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOfAny } from '../callouts/callout.model';
 import { STEPS } from '../callouts/ladder';
 import { publish, type PublishInput } from './bus';
 import { EventModel } from './model';
@@ -79,7 +79,7 @@ export async function watchCallouts(services: AppServices): Promise<number> {
   const active = callouts.filter((c) => c.status === 'active').map((c) => c._id);
   if (active.length) {
     const acked = await CalloutRecipientModel.find({
-      callout: { $in: active },
+      ...recipientsOfAny(active),
       acked: true,
       ackAt: { $gt: new Date(now.getTime() - ACK_LOOKBACK_MS) },
     })

@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Types } from 'mongoose';
 import { AppError, CalloutCreate } from '@yingji/shared';
 import type { AppServices, Caller } from '../core/context';
-import { CalloutModel, CalloutRecipientModel } from '../callouts/callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOf } from '../callouts/callout.model';
 import { capProblems, capToCallout } from '../callouts/cap';
 import { closeCallout, createCallout } from '../callouts/service';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
@@ -64,7 +64,7 @@ async function tellWarned(
   const id = String(c._id);
   const base = { town: String(c.town), exercise: c.exercise ?? false, source: { kind: 'callout', id, step } };
   const msgs: OutboundMessage[] = [];
-  const recips = await CalloutRecipientModel.find({ callout: c._id }).lean();
+  const recips = await CalloutRecipientModel.find(recipientsOf(c._id)).lean();
   for (const r of recips) {
     const rr = r as unknown as { user: unknown; wecomUserId?: string; wechatyContactId?: string };
     if (rr.wecomUserId)

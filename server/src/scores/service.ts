@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Scores, UnitScore } from '@yingji/shared';
 import type { Types } from 'mongoose';
-import { CalloutModel, CalloutRecipientModel } from '../callouts/callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOfAny } from '../callouts/callout.model';
 import type { AppServices } from '../core/context';
 import { DrillCheckinModel, DrillModel } from '../drills/model';
 import { HazardModel } from '../hazards/hazard.model';
@@ -59,7 +59,7 @@ export async function computeScores(services: AppServices, town: Types.ObjectId,
   ]);
   const [recipients, checkins] = await Promise.all([
     callouts.length
-      ? CalloutRecipientModel.find({ callout: { $in: callouts.map((c) => c._id) } })
+      ? CalloutRecipientModel.find(recipientsOfAny(callouts.map((c) => c._id)))
           .select('callout user village acked ackAt')
           .lean()
       : [],

@@ -2,7 +2,7 @@ import { AppError, maskPhone } from '@yingji/shared';
 import type { Types } from 'mongoose';
 import type { AppServices, Caller } from '../core/context';
 import { safeEqual } from '../core/auth';
-import { CalloutModel, CalloutRecipientModel } from '../callouts/callout.model';
+import { CalloutModel, CalloutRecipientModel, recipientsOf } from '../callouts/callout.model';
 import { LAST_STEP } from '../callouts/ladder';
 import { DeliveryModel, type DeliveryLean } from '../outbox/delivery.model';
 import { enqueue, type OutboundMessage } from '../outbox/enqueue';
@@ -28,7 +28,7 @@ export async function runPhoneRung(services: AppServices): Promise<number> {
   for (const c of callouts) {
     if (c.step < 0) continue;
     const atPhone = c.step >= LAST_STEP;
-    const recips = await CalloutRecipientModel.find({ callout: c._id, open: true, acked: false })
+    const recips = await CalloutRecipientModel.find({ ...recipientsOf(c._id), open: true, acked: false })
       .select('user noChannel')
       .lean();
     const who = recips.filter((r) => atPhone || r.noChannel);
