@@ -3,7 +3,10 @@ import { useDidShow, useLaunch } from '@tarojs/taro';
 import { flushQueue, startQueueWorker } from './services/tip-outbox';
 import { currentUser } from './services/session';
 
-import '@nutui/nutui-react-taro/dist/style.css';
+// Only the styles of the NutUI components used (Button, Switch): the whole library's stylesheet
+// was 230 KB of the weapp main package.
+import '@nutui/nutui-react-taro/dist/es/packages/button/style/style.css';
+import '@nutui/nutui-react-taro/dist/es/packages/switch/style/style.css';
 import './app.scss';
 import './layout.scss';
 
