@@ -10,6 +10,8 @@ import { ensureBuild, WEAPP_DIST } from './support/h5-build';
  */
 const MB = 1024 * 1024;
 const MAIN_LIMIT = 2 * MB;
+/** Our own goal for the main package (login and the residents' pages): a quick first open on a weak network. */
+const MAIN_GOAL = 600 * 1024;
 
 interface AppJson {
   pages: string[];
@@ -45,7 +47,7 @@ beforeAll(() => {
 }, 20 * 60_000);
 
 describe('the weapp build', () => {
-  it('keeps the main package under WeChat’s 2 MB limit, and each subpackage too', () => {
+  it('keeps the main package within 600 KB (WeChat allows 2 MB), and each subpackage under 2 MB', () => {
     const sizes = packageSizes(WEAPP_DIST, app);
     console.log(
       'weapp package sizes (KiB): ' +
@@ -53,7 +55,7 @@ describe('the weapp build', () => {
           .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}`)
           .join(', '),
     );
-    expect(sizes.main).toBeLessThan(MAIN_LIMIT);
+    expect(sizes.main).toBeLessThanOrEqual(MAIN_GOAL);
     for (const [name, size] of Object.entries(sizes))
       expect({ name, ok: size < MAIN_LIMIT }).toEqual({ name, ok: true });
     expect(Object.values(sizes).reduce((a, b) => a + b, 0)).toBeLessThan(20 * MB);
