@@ -5,6 +5,8 @@ import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { formatTime } from '../../text';
+import { changes } from './diff';
+import '../places/admin.scss';
 
 const ACTIONS: Record<string, string> = {
   'town.config': '修改设置',
@@ -23,6 +25,7 @@ const ACTIONS: Record<string, string> = {
   'user.create': '添加人员',
   'user.update': '修改人员',
   'user.deactivate': '停用人员',
+  'hazard.reroute': '改派网格',
 };
 
 /** 操作日志: every change to the town's places, people and settings — who, when, before and after. */
@@ -34,12 +37,18 @@ export default function AuditLog() {
         {(d) => (
           <View className="card" id="town-audit">
             {d.items.map((a) => (
-              <View key={a.id} className="list-row">
+              <View key={a.id} className="list-row audit-row">
                 <Text>
-                  {formatTime(a.at)} {a.actor.name} {ACTIONS[a.action] ?? a.action} {a.target ?? ''}
+                  <Text className="muted">{formatTime(a.at)}</Text> {a.actor.name}{' '}
+                  <Text className="tag">{ACTIONS[a.action] ?? a.action}</Text> {a.target ?? ''}
                 </Text>
-                {a.before !== null ? <Text className="muted">改前：{JSON.stringify(a.before)}</Text> : null}
-                {a.after !== null ? <Text className="muted">改后：{JSON.stringify(a.after)}</Text> : null}
+                {changes(a.before, a.after).map((c) => (
+                  <Text key={c.key} className="audit-change">
+                    {c.key}：{c.before !== undefined ? <Text className="audit-old">{c.before}</Text> : null}
+                    {c.before !== undefined && c.after !== undefined ? ' → ' : ''}
+                    {c.after ?? '（已删除）'}
+                  </Text>
+                ))}
               </View>
             ))}
           </View>

@@ -1,76 +1,112 @@
 import { useState } from 'react';
-import { View, Text, Input, Button } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { View, Text, Input } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
 import { townsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import { Figures, TownDetail } from './TownDetail';
+import './county.scss';
 
-const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
-
-/** 县级看板: every town of the county side by side, and one warning to several towns. */
+/** 县级看板: every town of the county side by side, one warning to several towns, and one town looked into. */
 export default function CountyBoard() {
+  const town = useRouter().params.town;
+  return (
+    <Page title={town ? '县级看板 · 乡镇详情' : '县级看板'} roles={['county']} wide>
+      {town ? <TownDetail code={town} /> : <Board />}
+    </Page>
+  );
+}
+
+function Board() {
   const board = useData(() => townsApi(api()).countyDashboard(), { pollMs: 30_000 });
   const [title, setTitle] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [message, setMessage] = useState('');
+  const toggle = (code: string) => setChosen((c) => (c.includes(code) ? c.filter((x) => x !== code) : [...c, code]));
   return (
-    <Page title="县级看板" roles={['county']} wide>
-      <Loadable {...board} onRetry={board.reload}>
-        {(d) => (
-          <View>
-            <View className="card" id="county-board">
-              <Text className="card-title">{d.county}</Text>
-              {d.towns.map((t) => (
-                <View key={t.town.id} className="list-row county-town">
-                  <Text>
-                    <Text
-                      className={chosen.includes(t.town.code) ? 'tag tag-orange' : 'tag'}
-                      onClick={() =>
-                        setChosen((c) =>
-                          c.includes(t.town.code) ? c.filter((x) => x !== t.town.code) : [...c, t.town.code],
-                        )
-                      }
-                    >
-                      {chosen.includes(t.town.code) ? '✓ ' : ''}
-                      {t.town.name}
-                    </Text>
-                  </Text>
+    <Loadable {...board} onRetry={board.reload}>
+      {(d) => (
+        <View>
+          <View className="card" id="county-board">
+            <Text className="card-title">
+              {d.county}：各乡镇当前情况（{d.towns.length} 个乡镇）
+            </Text>
+            {d.towns.length ? null : <Text className="muted">本县还没有乡镇</Text>}
+            {d.towns.map((t) => (
+              <View key={t.town.id} className="county-town">
+                <View className="county-town-head">
+                  <Text className="card-title county-town-name">{t.town.name}</Text>
                   <Text className="muted">
-                    重大隐患 {t.openMajorHazards} · 逾期 {t.overdueHazards} · 未确认叫应 {t.unconfirmedNow} ·
-                    一小时上报率 {pct(t.incidentsWithinHourRate)} · 最近演练{' '}
-                    {t.latestDrill ? `${t.latestDrill.title}（到位率 ${pct(t.latestDrill.attendanceRate)}）` : '—'}
+                    最近演练：
+                    {t.latestDrill ? `${t.latestDrill.title}（${t.latestDrill.at.slice(0, 10)}）` : '暂无'}
                   </Text>
+                  <View className="row">
+                    <Button
+                      size="small"
+                      type={chosen.includes(t.town.code) ? 'primary' : 'default'}
+                      fill={chosen.includes(t.town.code) ? 'solid' : 'outline'}
+                      className="county-pick"
+                      onClick={() => toggle(t.town.code)}
+                    >
+                      {chosen.includes(t.town.code) ? '✓ 已选，发预警' : '选中以发预警'}
+                    </Button>
+                    <Button
+                      size="small"
+                      type="primary"
+                      className="county-open"
+                      onClick={() => Taro.navigateTo({ url: `/admin/county/index?town=${t.town.code}` })}
+                    >
+                      进入该镇 ›
+                    </Button>
+                  </View>
                 </View>
-              ))}
-            </View>
-            <View className="card">
-              <Text className="card-title">向选中的乡镇发布预警（各镇按本镇的叫应对象和流程）</Text>
-              <Input placeholder="预警标题" value={title} onInput={(e) => setTitle(e.detail.value)} />
-              <Button
-                type="primary"
-                disabled={!chosen.length || !title.trim()}
-                onClick={async () => {
-                  try {
-                    const r = await townsApi(api()).countyWarning({
-                      towns: chosen,
-                      title: title.trim(),
-                      level: 'orange',
-                    });
-                    setMessage(r.items.map((i) => `${i.town}：${i.error ?? `已发给 ${i.recipients} 人`}`).join('；'));
-                    await board.reload();
-                  } catch (e) {
-                    setMessage(errorText(e));
-                  }
-                }}
-              >
-                发布橙色预警
-              </Button>
-              {message ? <Text className="hint">{message}</Text> : null}
-            </View>
+                <Figures row={t} />
+              </View>
+            ))}
           </View>
-        )}
-      </Loadable>
-    </Page>
+          <View className="card">
+            <Text className="card-title">向选中的乡镇发布预警</Text>
+            <Text className="hint">各镇按本镇的叫应对象、群和逐级叫应时限发送，与本镇应急办发布的一样。</Text>
+            <Input className="input" placeholder="预警标题" value={title} onInput={(e) => setTitle(e.detail.value)} />
+            <Text className="hint">
+              已选：
+              {chosen.length
+                ? d.towns
+                    .filter((t) => chosen.includes(t.town.code))
+                    .map((t) => t.town.name)
+                    .join('、')
+                : '无'}
+            </Text>
+            <Button
+              type="primary"
+              size="normal"
+              disabled={!chosen.length || !title.trim()}
+              onClick={async () => {
+                try {
+                  const r = await townsApi(api()).countyWarning({
+                    towns: chosen,
+                    title: title.trim(),
+                    level: 'orange',
+                  });
+                  const name = (code: string) => d.towns.find((t) => t.town.code === code)?.town.name ?? code;
+                  setMessage(
+                    r.items.map((i) => `${name(i.town)}：${i.error ?? `已发给 ${i.recipients} 人`}`).join('；'),
+                  );
+                  await board.reload();
+                } catch (e) {
+                  setMessage(errorText(e));
+                }
+              }}
+            >
+              发布橙色预警
+            </Button>
+            {message ? <Text className="hint">{message}</Text> : null}
+          </View>
+        </View>
+      )}
+    </Loadable>
   );
 }

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { View, Text, Input, Button } from '@tarojs/components';
+import { View, Text, Input } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
 import { TOWN_ADMIN_ROLES, chatApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import '../places/admin.scss';
 
 interface Group {
   id: string;
@@ -34,44 +36,62 @@ export default function Groups() {
       </Text>
       {message ? <Text className="hint">{message}</Text> : null}
       <View className="card">
-        <Text className="card-title">我的微信绑定码</Text>
-        <Button
-          size="mini"
-          id="my-bind-code"
-          onClick={async () => {
-            try {
-              setMyCode((await chatApi(api()).bindCode()).code);
-            } catch (e) {
-              setMessage(errorText(e));
-            }
-          }}
-        >
-          获取
-        </Button>
-        {myCode ? <Text>向应急小助手发送：绑定 {myCode}（10 分钟内有效）</Text> : null}
+        <View className="card-head">
+          <Text className="card-title">我的微信绑定码</Text>
+          <Button
+            size="small"
+            id="my-bind-code"
+            onClick={async () => {
+              try {
+                setMyCode((await chatApi(api()).bindCode()).code);
+              } catch (e) {
+                setMessage(errorText(e));
+              }
+            }}
+          >
+            获取
+          </Button>
+        </View>
+        {myCode ? (
+          <Text className="group-code" id="my-bind-code-text">
+            向应急小助手发送：绑定 {myCode}（10 分钟内有效）
+          </Text>
+        ) : (
+          <Text className="muted">绑定后，叫应、提醒会通过微信发给您，在微信里回“收到”即确认。</Text>
+        )}
       </View>
       <Loadable {...data} onRetry={data.reload}>
         {(d) => (
           <View>
-            <View className="card">
+            <View className="card admin-form">
               <Text className="card-title">登记企业微信群机器人</Text>
+              <Text className="muted block-label">
+                在企业微信群里添加“群机器人”，复制其 Webhook 地址中 key= 后面的部分。
+              </Text>
               <Input
-                placeholder="名称"
+                className="input"
+                placeholder="名称，如 双河村应急群"
                 value={robot.name}
                 onInput={(e) => setRobot({ ...robot, name: e.detail.value })}
               />
               <Input
+                className="input"
                 placeholder="Webhook 地址中 key= 后面的部分"
                 value={robot.key}
                 onInput={(e) => setRobot({ ...robot, key: e.detail.value })}
               />
               <Button
-                size="mini"
+                size="normal"
                 type="primary"
                 onClick={async () => {
+                  if (!robot.name.trim() || !robot.key.trim()) return setMessage('请填写群机器人的名称和 key');
                   try {
-                    await api().post('/api/chat-groups/robots', { name: robot.name, webhookKey: robot.key });
+                    await api().post('/api/chat-groups/robots', {
+                      name: robot.name.trim(),
+                      webhookKey: robot.key.trim(),
+                    });
                     setMessage('已登记');
+                    setRobot({ name: '', key: '' });
                     await data.reload();
                   } catch (e) {
                     setMessage(errorText(e));
@@ -83,12 +103,15 @@ export default function Groups() {
             </View>
             <View className="card" id="group-list">
               <Text className="card-title">本镇的群（{d.groups.length}）</Text>
+              {d.groups.length ? null : <Text className="muted block-label">还没有绑定任何群</Text>}
               {d.groups.map((g) => (
                 <View key={g.id} className="list-row">
                   <Text>
                     {g.name} <Text className="tag">{CHANNELS[g.channel] ?? g.channel}</Text>
                   </Text>
-                  <Text className="muted">{d.grids.find((x) => x.id === g.gridId)?.name ?? ''}</Text>
+                  <Text className="muted">
+                    {d.grids.find((x) => x.id === g.gridId)?.name ?? (g.gridId ? '' : '全镇（未绑定到网格）')}
+                  </Text>
                 </View>
               ))}
             </View>

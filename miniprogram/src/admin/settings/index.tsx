@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { View, Text, Input, Button, Textarea } from '@tarojs/components';
+import { View, Text, Input, Textarea } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
 import { TOWN_ADMIN_ROLES, townsApi } from '@yingji/shared';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import '../places/admin.scss';
 
 /** The settings edited as numbers here; everything else in the full form below. */
 const FIELDS: { path: [string, string]; label: string }[] = [
@@ -25,37 +27,41 @@ export default function Settings() {
   const cfg = useData(() => townsApi(api()).config());
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [advanced, setAdvanced] = useState('');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<{ text: string; ok: boolean }>();
 
   const save = async (patch: Record<string, unknown>) => {
     try {
       await townsApi(api()).patchConfig(patch);
-      setMessage('已保存，修改已记入操作日志');
+      setMessage({ text: '已保存，修改已记入操作日志', ok: true });
+      setAdvanced('');
       setEdits({});
       await cfg.reload();
     } catch (e) {
-      setMessage(errorText(e));
+      setMessage({ text: errorText(e), ok: false });
     }
   };
 
   return (
     <Page title="本镇设置" roles={TOWN_ADMIN_ROLES} wide>
       {message ? (
-        <Text className="hint" id="settings-message">
-          {message}
+        <Text className={message.ok ? 'ok-text' : 'error-text'} id="settings-message">
+          {message.text}
         </Text>
       ) : null}
       <Loadable {...cfg} onRetry={cfg.reload}>
         {(c) => (
           <View>
             <View className="card" id="settings-form">
+              <Text className="card-title">常用设置</Text>
+              <Text className="hint">修改后点“保存”；每次修改都记入操作日志（谁、何时、改前、改后）。</Text>
               {FIELDS.map((f) => {
                 const key = f.path.join('.');
                 const value = (c[f.path[0]] as Record<string, number> | undefined)?.[f.path[1]];
                 return (
-                  <View key={key} className="list-row">
+                  <View key={key} className="list-row setting-row">
                     <Text>{f.label}</Text>
                     <Input
+                      className="input"
                       id={`setting-${key.replace('.', '-')}`}
                       type="digit"
                       value={edits[key] ?? String(value ?? '')}
@@ -66,7 +72,9 @@ export default function Settings() {
               })}
               <Button
                 type="primary"
+                size="normal"
                 id="settings-save"
+                disabled={!Object.keys(edits).length}
                 onClick={() => {
                   const patch: Record<string, Record<string, number>> = {};
                   for (const [key, v] of Object.entries(edits)) {
@@ -81,19 +89,25 @@ export default function Settings() {
             </View>
             <View className="card">
               <Text className="card-title">全部设置（奖励规则、部门分派、订阅消息模板、企业微信应用等）</Text>
+              <Text className="hint">
+                高级：直接修改下面的设置内容（JSON）。保存前会整体校验，填错的项会指出位置，不会部分保存。
+              </Text>
               <Textarea
                 id="settings-json"
+                className="textarea settings-json"
+                // The inner textarea takes the host's height (not its min-height).
+                style={{ height: '480px', fontFamily: 'monospace', fontSize: '13px' }}
                 maxlength={-1}
-                style={{ width: '100%', minHeight: '320px', fontFamily: 'monospace' }}
                 value={advanced || JSON.stringify(c, null, 2)}
                 onInput={(e) => setAdvanced(e.detail.value)}
               />
               <Button
+                size="normal"
                 onClick={() => {
                   try {
                     void save(JSON.parse(advanced || JSON.stringify(c)) as Record<string, unknown>);
                   } catch {
-                    setMessage('内容不是有效的 JSON');
+                    setMessage({ text: '内容不是有效的 JSON，请检查括号、引号和逗号', ok: false });
                   }
                 }}
               >
