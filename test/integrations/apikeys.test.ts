@@ -1,8 +1,10 @@
 import { tipsApi, type ApiClient } from '@yingji/shared';
 import { ApiKeyAuditModel, ApiKeyModel } from '../../server/src/apikeys/model';
+import { runContentChecks } from '../../server/src/moderation/service';
 import { createUser } from '../../server/src/people/service';
 import { seedDemo } from '../../server/src/people/seed';
 import { TownModel } from '../../server/src/people/town.model';
+import { announceCheckedTips } from '../../server/src/tips/events';
 import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
 import { PLACES } from '../tips/helpers';
@@ -81,6 +83,9 @@ describe('API keys for outside systems', () => {
 
   it('keeps a key of one town out of another town', async () => {
     await tipsApi(alice).create({ category: 'hazchem', description: '私存汽油', location: PLACES.sq01 });
+    // tip.created is published once the content check has run.
+    await runContentChecks(srv.services);
+    await announceCheckedTips(srv.services);
     const ours = await newKey(office, { name: '本镇', scopes: ['events'] });
     const theirs = await newKey(otherOffice, { name: '其他镇', scopes: ['events'] });
     const mine = await feed(ours.json.key);
