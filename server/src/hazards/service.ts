@@ -481,6 +481,7 @@ export async function hazardDetail(caller: Caller, h: HazardLean): Promise<Hazar
     ...hazardOut(h, names),
     description: checked.description, // flagged text and photos for the office only
     mediaIds: checked.mediaIds,
+    ...(checked.moderation ? { moderation: checked.moderation } : {}),
     reportedBy: ref(h.reportedBy, names.users),
     fineAmount: h.fineAmount ?? undefined,
     tips: tips.map((t) => ({

@@ -138,6 +138,15 @@ export const HazardDetail = HazardOut.extend({
   mediaIds: z.array(z.string()),
   reportedBy: Ref.optional(),
   fineAmount: z.number().optional(),
+  /** Office only: the content check's mark (a chat report's, or the tip's it was accepted from). */
+  moderation: z
+    .object({
+      flagged: z.boolean(),
+      reason: z.string().optional(),
+      hiddenMediaIds: z.array(z.string()).optional(),
+      local: z.boolean().optional(),
+    })
+    .optional(),
   tips: z.array(
     z.object({
       id: z.string(),
