@@ -5,7 +5,13 @@ import { cacheMark, rememberCallers } from '../core/caller-cache';
 import type { AppServices, Caller } from '../core/context';
 import { ChatGroupModel, GridModel, UserModel, VillageModel } from '../people/models';
 import { loadTownConfig } from '../towns/config';
-import { CalloutContactModel, CalloutModel, CalloutRecipientModel, VulnerableResidentModel } from './callout.model';
+import {
+  CalloutContactModel,
+  CalloutModel,
+  CalloutRecipientModel,
+  VulnerableResidentModel,
+  type RecipientLean,
+} from './callout.model';
 import { bucketCount, windowsFor } from './ladder';
 import { RESPONSIBLE_ROLES, type UserPick, rid, oid } from './common';
 import { runDueSteps } from './steps';
@@ -190,7 +196,7 @@ export async function createCallout(
   if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false });
 
   await CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec();
-  await runDueSteps(services, String(callout._id));
+  await runDueSteps(services, String(callout._id), docs satisfies RecipientLean[]);
   return { id: String(callout._id), recipients: people.size };
 }
 

@@ -34,7 +34,15 @@ export async function runLadder(services: AppServices): Promise<number> {
 }
 
 /** Carry out every ladder step of one call-out that is due now, in order. */
-export async function runDueSteps(services: AppServices, calloutId: string): Promise<number> {
+/**
+ * Carry out the call-out's due steps. `written`: its recipients as just inserted by createCallout,
+ * so that the first step (everyone) does not read ten thousand documents back.
+ */
+export async function runDueSteps(
+  services: AppServices,
+  calloutId: string,
+  written?: RecipientLean[],
+): Promise<number> {
   let done = 0;
   for (;;) {
     const c = await CalloutModel.findById(calloutId).lean<CalloutLean>();
@@ -43,7 +51,7 @@ export async function runDueSteps(services: AppServices, calloutId: string): Pro
     if (next > LAST_STEP) return done;
     const now = services.clock.now();
     if (stepDueAt(c.issuedAt, next, c.ackMinutes, c.waitMinutes) > now) return done;
-    await carryOutStep(services, c, next);
+    await carryOutStep(services, c, next, next === 0 ? written : undefined);
     // Only one instance moves the step on (the enqueue above is idempotent by key).
     const moved = await CalloutModel.updateOne(
       { _id: c._id, step: c.step },
@@ -60,13 +68,20 @@ export async function runDueSteps(services: AppServices, calloutId: string): Pro
 }
 
 /** Build and enqueue the messages of one ladder step. Idempotency keys make a repeat harmless. */
-async function carryOutStep(services: AppServices, c: CalloutLean, step: number): Promise<void> {
+async function carryOutStep(
+  services: AppServices,
+  c: CalloutLean,
+  step: number,
+  written?: RecipientLean[],
+): Promise<void> {
   const name = STEPS[step]!;
   const id = String(c._id);
   const t: CalloutText = { id, title: c.title, level: c.level, body: c.body };
-  const recips = (await CalloutRecipientModel.find(
-    step === 0 ? recipientsOf(c._id) : { ...recipientsOf(c._id), open: true },
-  ).lean()) as unknown as RecipientLean[];
+  const recips =
+    written ??
+    ((await CalloutRecipientModel.find(
+      step === 0 ? recipientsOf(c._id) : { ...recipientsOf(c._id), open: true },
+    ).lean()) as unknown as RecipientLean[]);
   const base = { town: c.town, exercise: c.exercise, source: { kind: 'callout', id, step: name } };
   const msgs: OutboundMessage[] = [];
 

@@ -87,7 +87,7 @@ export async function runOutboxPass(
         const claimed = await claimSplit(services, d, me, plan, report);
         if (claimed) {
           progressed++;
-          await pool.run(() => sendAndRecord(services, claimed, me, report));
+          await pool.run(() => sendAndRecord(services, claimed, me, report, pool));
         }
       }
     }
@@ -97,7 +97,7 @@ export async function runOutboxPass(
     for (let i = 0; i < whole.length && Date.now() - started <= budgetMs; i += inFlight) {
       for (const claimed of await claimWhole(services, whole.slice(i, i + inFlight), me, report)) {
         progressed++;
-        await pool.run(() => sendAndRecord(services, claimed, me, report));
+        await pool.run(() => sendAndRecord(services, claimed, me, report, pool));
       }
     }
     if (progressed === 0 || Date.now() - started > budgetMs) break;
@@ -181,22 +181,35 @@ async function reapExpired(
     if (!taken) continue;
     report.resent++;
     if (taken.deferred?.length) await splitDeferred({ ...taken, attempts: taken.attempts - 1 }, taken.deferred, now);
-    await pool.run(() => sendAndRecord(services, taken, me, report));
+    await pool.run(() => sendAndRecord(services, taken, me, report, pool));
   }
 }
 
 // ---- sending and recording --------------------------------------------------------------------
 
-async function sendAndRecord(services: AppServices, d: Lean, me: string, report: PassReport): Promise<void> {
-  const mine = { _id: d._id, state: 'sending' as const, leaseOwner: me };
+/**
+ * Send, holding one of the pool's slots (a call in flight to WeCom), then record the result
+ * outside the slot: the next send does not wait for this one's database write.
+ */
+async function sendAndRecord(
+  services: AppServices,
+  d: Lean,
+  me: string,
+  report: PassReport,
+  pool: Pool,
+): Promise<void> {
   let ok: SendOk;
   try {
     ok = await sendDelivery(services, d);
   } catch (e) {
-    const f = e as SendFailure;
-    await recordFailure(services, d, f, report);
+    pool.after(recordFailure(services, d, e as SendFailure, report));
     return;
   }
+  pool.after(recordSent(services, d, me, ok, report));
+}
+
+async function recordSent(services: AppServices, d: Lean, me: string, ok: SendOk, report: PassReport) {
+  const mine = { _id: d._id, state: 'sending' as const, leaseOwner: me };
   const now = services.clock.now();
   if (ok.invalid?.length) await parkInvalid(d, ok.invalid, now);
   const res = await DeliveryModel.updateOne(mine, {
@@ -275,10 +288,16 @@ async function parkInvalid(d: Lean, invalid: string[], now: Date) {
   });
 }
 
-/** A tiny promise pool: at most `size` tasks in flight. */
+/** A tiny promise pool: at most `size` tasks in flight, and the work they left behind (`after`). */
 class Pool {
   private running = new Set<Promise<void>>();
+  private behind = new Set<Promise<void>>();
   constructor(private readonly size: number) {}
+  /** Work that does not hold a slot (recording a result), waited for by drain(). */
+  after(work: Promise<void>): void {
+    const p: Promise<void> = work.catch(() => undefined).finally(() => this.behind.delete(p));
+    this.behind.add(p);
+  }
   async run(task: () => Promise<void>): Promise<void> {
     while (this.running.size >= this.size) await Promise.race(this.running);
     const p: Promise<void> = task()
@@ -288,5 +307,6 @@ class Pool {
   }
   async drain(): Promise<void> {
     await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.behind]);
   }
 }
