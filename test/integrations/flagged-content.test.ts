@@ -143,6 +143,18 @@ describe('flagged content never reaches outside systems', () => {
     expect(byOffice.moderation).toMatchObject({ flagged: true, reason: expect.stringContaining('赌博') });
   });
 
+  it('checks a hazard reported in a chat before its hazard.created leaves', async () => {
+    const clean = await hazardsApi(grid).create({ description: '桥墩冲刷严重，护坡垮塌', source: 'chat' });
+    const bad = await hazardsApi(grid).create({ description: '桥下有人聚众赌博，堆了杂物', source: 'chat' });
+    await deliverAll();
+    expect(about(clean.id)[0]!.json).toMatchObject({
+      event: 'hazard.created',
+      data: { description: '桥墩冲刷严重，护坡垮塌' },
+    });
+    expect(about(bad.id)[0]!.json).toMatchObject({ event: 'hazard.created', data: { description: WITHHELD_TEXT } });
+    expect(about(bad.id)[0]!.raw).not.toContain('赌博');
+  });
+
   it('checks a video alarm accepted at once by a town rule before any of its events leaves', async () => {
     const rules = await http(srv.base, 'PUT', '/api/intake/rules', {
       token: office.token,

@@ -3,6 +3,7 @@ import type { AppServices } from '../core/context';
 import { publish } from '../events/bus';
 import { idOf, isoOf, maskPhonesIn } from '../events/privacy';
 import { outsideView } from '../moderation/present';
+import { ensureChecked } from '../moderation/service';
 import type { Hazard } from './hazard.model';
 
 type HazardLean = Hazard & { _id: Types.ObjectId };
@@ -46,6 +47,12 @@ export async function publishHazard(
   h: HazardLean,
 ) {
   const n = h.history?.length ?? 0;
+  // A chat report is checked right after it is stored, so its first event carries the checked
+  // text rather than the marker (staff in a chat have no WeChat openid: the local list decides).
+  if (event === 'hazard.created' && h.source === 'chat')
+    await ensureChecked(services, 'hazard', { ...h, author: h.reportedBy }).catch((err: unknown) =>
+      services.log.warn({ err, hazard: String(h._id) }, 'content check of a chat report failed; the job retries'),
+    );
   return publish(services, {
     id: `${event}:${String(h._id)}:${n}`,
     event,
