@@ -5,8 +5,9 @@ import { OFFICE_ROLES, sheltersApi, type ShelterOut } from '@yingji/shared';
 import { Chips } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
-import { useData } from '../../hooks/useData';
+import { useData, type DataState } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import { EquipmentForm, TeamForm } from './forms';
 
 type Tab = 'shelters' | 'teams' | 'equipment';
 const TABS = [
@@ -130,12 +131,60 @@ function Shelters() {
   );
 }
 
+/** The add button, the form when open, and what was just saved. */
+function AddBar(props: {
+  id: string;
+  label: string;
+  form: (done: (name: string) => void, cancel: () => void) => JSX.Element;
+  onSaved: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [saved, setSaved] = useState<string>();
+  return (
+    <View>
+      {saved ? (
+        <Text className="ok-text" id={`${props.id}-saved`}>
+          {saved}
+        </Text>
+      ) : null}
+      {open ? (
+        props.form(
+          (name) => {
+            setOpen(false);
+            setSaved(`已添加：${name}`);
+            props.onSaved();
+          },
+          () => setOpen(false),
+        )
+      ) : (
+        <Button id={`${props.id}-add`} type="primary" size="normal" onClick={() => setOpen(true)}>
+          {props.label}
+        </Button>
+      )}
+    </View>
+  );
+}
+
 function Teams() {
   const list = useData(() => api().get<{ items: Team[] }>('/api/rescue-teams'));
   return (
+    <View>
+      <AddBar
+        id="team"
+        label="添加救援队伍"
+        form={(done, cancel) => <TeamForm onDone={done} onCancel={cancel} />}
+        onSaved={() => void list.reload()}
+      />
+      <TeamList list={list} />
+    </View>
+  );
+}
+
+function TeamList({ list }: { list: DataState<{ items: Team[] }> }) {
+  return (
     <Loadable {...list} onRetry={list.reload} empty={(d) => d.items.length === 0} emptyText="还没有登记救援队伍">
       {(d) => (
-        <View className="card">
+        <View className="card" id="team-list">
           {d.items.map((t) => (
             <View key={t.id ?? t._id ?? t.name} className="list-row">
               <Text>
@@ -155,9 +204,23 @@ function Teams() {
 function EquipmentList() {
   const list = useData(() => api().get<{ items: Equipment[] }>('/api/equipment'));
   return (
+    <View>
+      <AddBar
+        id="eq"
+        label="添加应急装备"
+        form={(done, cancel) => <EquipmentForm onDone={done} onCancel={cancel} />}
+        onSaved={() => void list.reload()}
+      />
+      <EquipmentRows list={list} />
+    </View>
+  );
+}
+
+function EquipmentRows({ list }: { list: DataState<{ items: Equipment[] }> }) {
+  return (
     <Loadable {...list} onRetry={list.reload} empty={(d) => d.items.length === 0} emptyText="还没有登记应急装备">
       {(d) => (
-        <View className="card">
+        <View className="card" id="equipment-list">
           {d.items.map((x) => (
             <View key={x.id ?? x._id ?? x.name} className="list-row">
               <Text>
@@ -174,7 +237,7 @@ function EquipmentList() {
   );
 }
 
-/** Emergency resources: shelters (edit capacity, opening, phone), rescue teams and equipment. */
+/** Emergency resources: shelters (edit capacity, opening, phone), rescue teams and equipment (list and add). */
 export default function Resources() {
   const [tab, setTab] = useState<Tab>('shelters');
   return (

@@ -5,6 +5,7 @@ import { Loadable } from '../../components/State';
 import { BarChart } from '../../components/BarChart';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
+import { ScoresPanel } from './Scores';
 
 /** Charts of the stats: open hazards (动态清零 of major ones), by category and village, closures on time. */
 export default function Stats() {
@@ -65,6 +66,7 @@ export default function Stats() {
           </View>
         )}
       </Loadable>
+      <ScoresPanel />
     </Page>
   );
 }
