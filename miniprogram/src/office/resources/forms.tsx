@@ -90,7 +90,7 @@ export function TeamForm(props: { onDone: (name: string) => void; onCancel: () =
     <View className="card" id="team-form">
       <Text className="card-title">添加救援队伍</Text>
       <View className="row field">
-        <Field id="team-name" label="队伍名称" value={name} onInput={setName} placeholder="如：双河村民兵应急分队" />
+        <Field id="team-name" label="队伍名称" value={name} onInput={setName} placeholder="如：石龙村青年突击队" />
         <Field id="team-kind" label="类型（选填）" value={kind} onInput={setKind} placeholder="如：民兵、消防" />
       </View>
       <View className="row field">
@@ -98,7 +98,14 @@ export function TeamForm(props: { onDone: (name: string) => void; onCancel: () =
         <Field id="team-phone" label="队长电话" value={phone} onInput={setPhone} />
         <Field id="team-members" label="队员人数" value={members} onInput={setMembers} type="number" />
       </View>
-      <PlaceOnMap id="team-map" value={place} onChange={setPlace} />
+      <PlaceOnMap
+        id="team-map"
+        value={place}
+        onChange={(p) => {
+          setPlace(p);
+          setError(undefined);
+        }}
+      />
       {error ? (
         <Text className="error-text" id="team-error">
           {error}
@@ -163,7 +170,14 @@ export function EquipmentForm(props: { onDone: (name: string) => void; onCancel:
         <Field id="eq-keeper" label="保管人" value={keeper} onInput={setKeeper} />
         <Field id="eq-phone" label="保管人电话" value={phone} onInput={setPhone} />
       </View>
-      <PlaceOnMap id="eq-map" value={place} onChange={setPlace} />
+      <PlaceOnMap
+        id="eq-map"
+        value={place}
+        onChange={(p) => {
+          setPlace(p);
+          setError(undefined);
+        }}
+      />
       {error ? (
         <Text className="error-text" id="eq-error">
           {error}

@@ -21,7 +21,8 @@ interface Team {
   id?: string;
   _id?: string;
   name: string;
-  kind?: string;
+  /** The team's kind (民兵、消防…); `kind` is the map feature's. */
+  teamKind?: string;
   memberCount?: number;
   leader?: { name?: string; phone?: string };
 }
@@ -188,7 +189,7 @@ function TeamList({ list }: { list: DataState<{ items: Team[] }> }) {
           {d.items.map((t) => (
             <View key={t.id ?? t._id ?? t.name} className="list-row">
               <Text>
-                {t.name} <Text className="muted">{t.kind ?? ''}</Text>
+                {t.name} <Text className="muted">{t.teamKind ?? ''}</Text>
               </Text>
               <Text className="muted">
                 {t.memberCount ?? 0} 人 · {t.leader?.name ?? ''} {t.leader?.phone ?? ''}

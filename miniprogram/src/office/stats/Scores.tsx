@@ -83,8 +83,10 @@ export function ScoresPanel() {
         {(s) => (
           <View>
             <View className="card" id="scores-method">
-              <Text className="card-title">{s.month} 怎样计分</Text>
-              <Text>
+              <View className="card-head">
+                <Text className="card-title">{s.month} 怎样计分</Text>
+              </View>
+              <Text className="score-note">
                 本镇权重：
                 {Object.entries(s.weights)
                   .map(([k, w]) => `${FIGURE_NAMES[k] ?? k} ${w} 分`)
