@@ -7,6 +7,7 @@ import { Page } from '../../components/Page';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
+import { CombinedBoard } from './CombinedBoard';
 import { Figures, TownDetail } from './TownDetail';
 import './county.scss';
 
@@ -25,6 +26,7 @@ function Board() {
   const [title, setTitle] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [message, setMessage] = useState('');
+  const [sent, setSent] = useState(0);
   const toggle = (code: string) => setChosen((c) => (c.includes(code) ? c.filter((x) => x !== code) : [...c, code]));
   return (
     <Loadable {...board} onRetry={board.reload}>
@@ -55,7 +57,6 @@ function Board() {
                     </Button>
                     <Button
                       size="small"
-                      type="primary"
                       className="county-open"
                       onClick={() => Taro.navigateTo({ url: `/admin/county/index?town=${t.town.code}` })}
                     >
@@ -70,7 +71,13 @@ function Board() {
           <View className="card">
             <Text className="card-title">向选中的乡镇发布预警</Text>
             <Text className="hint">各镇按本镇的叫应对象、群和逐级叫应时限发送，与本镇应急办发布的一样。</Text>
-            <Input className="input" placeholder="预警标题" value={title} onInput={(e) => setTitle(e.detail.value)} />
+            <Input
+              className="input"
+              id="county-warning-title"
+              placeholder="预警标题"
+              value={title}
+              onInput={(e) => setTitle(e.detail.value)}
+            />
             <Text className="hint">
               已选：
               {chosen.length
@@ -83,6 +90,7 @@ function Board() {
             <Button
               type="primary"
               size="normal"
+              id="county-warning-send"
               disabled={!chosen.length || !title.trim()}
               onClick={async () => {
                 try {
@@ -95,6 +103,7 @@ function Board() {
                   setMessage(
                     r.items.map((i) => `${name(i.town)}：${i.error ?? `已发给 ${i.recipients} 人`}`).join('；'),
                   );
+                  setSent((n) => n + 1);
                   await board.reload();
                 } catch (e) {
                   setMessage(errorText(e));
@@ -103,8 +112,13 @@ function Board() {
             >
               发布橙色预警
             </Button>
-            {message ? <Text className="hint">{message}</Text> : null}
+            {message ? (
+              <Text className="hint" id="county-warning-result">
+                {message}
+              </Text>
+            ) : null}
           </View>
+          <CombinedBoard towns={d.towns.map((t) => t.town)} version={sent} />
         </View>
       )}
     </Loadable>

@@ -30,6 +30,7 @@ export function ImportPlaces(props: { onDone: () => void }) {
   const [progress, setProgress] = useState<{ share: number; step: string }>();
   const [report, setReport] = useState<PlacesImportReport>();
   const [error, setError] = useState('');
+  const [fileName, setFileName] = useState('');
 
   const onFile = async (file: File | undefined) => {
     setReport(undefined);
@@ -61,11 +62,24 @@ export function ImportPlaces(props: { onDone: () => void }) {
         支持 GeoJSON / KML（每个网格一个多边形，属性 name 为网格名、village 为所属村）或 Excel
         角点表（列：村、网格、经度、纬度；同一网格的角按顺序连续成行）。有任何一行被拒绝时整个文件都不导入。
       </Text>
+      {/* The browser's own file button is labelled in the browser's language: ours says it in Chinese. */}
+      <label htmlFor="places-import-file" className="file-btn">
+        选择文件…
+      </label>
+      {fileName ? <Text className="muted"> {fileName}</Text> : null}
       <input
         type="file"
         id="places-import-file"
         accept=".geojson,.json,.kml,.xlsx"
-        onChange={(e) => void onFile((e.target as HTMLInputElement).files?.[0])}
+        style={{ display: 'none' }}
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          setFileName(file?.name ?? '');
+          void onFile(file);
+          // The same file can be chosen again after fixing it.
+          input.value = '';
+        }}
       />
       {progress ? (
         <View className="import-progress">

@@ -8,13 +8,9 @@ import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
 import { DrawGrid, mapFrame } from './DrawGrid';
 import { ImportPlaces } from './ImportPlaces';
+import { Villages, type Village } from './Villages';
 import './admin.scss';
 
-interface Village {
-  id: string;
-  code: string;
-  name: string;
-}
 interface Group {
   id: string;
   name: string;
@@ -43,7 +39,6 @@ export default function Places() {
     const groups = data.data?.groups ?? [];
     setWatching(Object.entries(codes).some(([id, c]) => groups.filter((x) => x.gridId === id).length <= c.groups));
   }, [codes, data.data]);
-  const [villageName, setVillageName] = useState('');
   const [gridName, setGridName] = useState('');
   const [villageId, setVillageId] = useState<string>();
   const [message, setMessage] = useState<{ text: string; ok: boolean }>();
@@ -75,31 +70,7 @@ export default function Places() {
           return (
             <View className="side-by-side places">
               <View className="side">
-                <View className="card">
-                  <Text className="card-title">新建村（社区）</Text>
-                  <View className="inline-form">
-                    <Input
-                      id="village-name"
-                      className="input"
-                      placeholder="名称，如 新坪村"
-                      value={villageName}
-                      onInput={(e) => setVillageName(e.detail.value)}
-                    />
-                    <Button
-                      size="normal"
-                      type="primary"
-                      id="village-add"
-                      onClick={async () => {
-                        const name = villageName.trim();
-                        if (!name) return fail('请填写村（社区）名称');
-                        if (await run(() => townsApi(api()).createVillage({ name }), `已新建 ${name}`))
-                          setVillageName('');
-                      }}
-                    >
-                      新建
-                    </Button>
-                  </View>
-                </View>
+                <Villages villages={d.villages} run={run} fail={fail} />
                 <View className="card" id="grid-list">
                   <Text className="card-title">网格（{d.grids.length}）</Text>
                   {d.grids.length ? null : <Text className="muted">还没有网格，请在右侧地图上画出第一个网格。</Text>}

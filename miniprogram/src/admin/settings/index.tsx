@@ -7,6 +7,7 @@ import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
 import '../places/admin.scss';
+import { WecomApp } from './WecomApp';
 
 /** The settings edited as numbers here; everything else in the full form below. */
 const FIELDS: { path: [string, string]; label: string }[] = [
@@ -87,6 +88,7 @@ export default function Settings() {
                 保存
               </Button>
             </View>
+            <WecomApp app={c.wecomApp as Parameters<typeof WecomApp>[0]['app']} save={save} />
             <View className="card">
               <Text className="card-title">全部设置（奖励规则、部门分派、订阅消息模板、企业微信应用等）</Text>
               <Text className="hint">
