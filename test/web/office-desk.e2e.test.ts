@@ -193,6 +193,8 @@ describe('the office console at a desk', () => {
       ['/office/audit/index', 'office-audit'],
       ['/office/stats/index', 'office-stats'],
       ['/office/exports/index', 'office-exports'],
+      ['/office/map/index', 'office-map'],
+      ['/office/resources/index', 'office-resources'],
       ['/office/duty/index', 'office-duty-desk-after'],
     ] as const) {
       await open(office, srv.base, route);
