@@ -108,7 +108,7 @@ export default function Report() {
       setLat(String(p.lat));
       setLng(String(p.lng));
       setPlaceLabel(undefined);
-      setView({ lat: p.lat, lng: p.lng, zoom: 16 });
+      setView({ lat: p.lat, lng: p.lng, zoom: 15 });
     } catch {
       setLocError('没有获得手机定位。没关系，请点地图，或在下面选择村和组。');
     } finally {
@@ -261,7 +261,8 @@ export default function Report() {
             setLat(String(p.lat));
             setLng(String(p.lng));
             setPlaceLabel(label);
-            setView({ ...p, zoom: 16 });
+            setView({ ...p, zoom: 15 });
+            setLocError(undefined);
             if (!address.trim()) setAddress(label);
           }}
         />
