@@ -1,97 +1,36 @@
+/** Hazards (隐患): reporting, actions through closure (销号), photos; the list, counters and views live beside it. */
 import { Types } from 'mongoose';
 import {
   AppError,
-  HAZARD_HISTORY_LABELS,
-  HAZARD_LEVEL_LABELS,
   HAZARD_SOURCE_LABELS,
-  HAZARD_STATUS_LABELS,
   STAFF_ROLES,
-  categoryLabel,
   type HazardCategory,
   type HazardDetail,
   type HazardLevel,
-  type HazardOut,
   type HazardSource,
-  type HazardStats,
   type HazardStatus,
 } from '@yingji/shared';
 import type { z } from 'zod';
-import type { HazardActionBody as ActionSchema, HazardListQuery as ListSchema } from '@yingji/shared';
+import type { HazardActionBody as ActionSchema } from '@yingji/shared';
 import type { AppServices, Caller } from '../core/context';
 import { attachableMedia } from '../media/service';
-import { GridModel } from '../people/grid.model';
+
 import { TownModel } from '../people/town.model';
 import { UserModel } from '../people/user.model';
-import { VillageModel } from '../people/village.model';
-import { reporterView } from '../people/reporter-view';
+
 import { defaultLocationOf, placeOf } from '../tips/place';
-import { TipModel } from '../tips/tip.model';
+
 import { loadTownConfig } from '../towns/config';
 import { publishHazard } from './events';
-import { HazardModel, HazardStatModel, nextSeq, type Hazard, type HazardDoc } from './hazard.model';
-import {
-  counterDelta,
-  deadlineFor,
-  decide,
-  departmentFor,
-  formatHazardCode,
-  localMonth,
-  localYear,
-  missingEvidence,
-  type CounterState,
-} from './rules';
+import { HazardModel, nextSeq, type Hazard, type HazardDoc } from './hazard.model';
+import { deadlineFor, decide, departmentFor, formatHazardCode, localYear, missingEvidence } from './rules';
 import { hazardScope, relationsTo } from './scope';
-import { moderatedView } from '../moderation/present';
+import { counterState, hazardStats, moveCounters, recountHazardStats } from './counters';
+import { hazardsForExport, listHazards } from './list';
+import { hazardDetail } from './present';
 
 type HazardLean = Hazard & { _id: Types.ObjectId };
 type Body = z.output<typeof ActionSchema>;
-type ListQuery = z.output<typeof ListSchema>;
-
-export function counterState(h: Hazard): CounterState {
-  return {
-    status: h.status as HazardStatus,
-    level: h.level as HazardLevel,
-    category: h.category,
-    village: h.village ? String(h.village) : null,
-    overdue: Boolean(h.overdue),
-    closedAt: h.closedAt,
-    closedOnTime: h.closedOnTime,
-  };
-}
-
-/** Move the town's dashboard counters by the change from one state to the next (one $inc, upserted). */
-export async function moveCounters(town: Types.ObjectId, before: Hazard | null, after: Hazard | null) {
-  const inc = counterDelta(before && counterState(before), after && counterState(after));
-  if (Object.keys(inc).length === 0) return;
-  await HazardStatModel.collection.updateOne({ town }, { $inc: inc }, { upsert: true });
-}
-
-/**
- * Rebuild a town's counters from its hazards (a repair tool: a crash between a hazard's update and
- * its $inc could leave them one off). Scans the list, so it is not used by the dashboard itself.
- */
-export async function recountHazardStats(town: Types.ObjectId): Promise<void> {
-  const total: Record<string, number> = {};
-  for await (const h of HazardModel.find({ town }).lean().cursor()) {
-    for (const [k, n] of Object.entries(counterDelta(null, counterState(h)))) total[k] = (total[k] ?? 0) + n;
-  }
-  const nest = (prefix: string) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, n] of Object.entries(total)) {
-      if (!k.startsWith(`${prefix}.`)) continue;
-      const parts = k.slice(prefix.length + 1).split('.');
-      let node = out;
-      for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-      node[parts.at(-1)!] = n;
-    }
-    return out;
-  };
-  await HazardStatModel.collection.updateOne(
-    { town },
-    { $set: { open: nest('open'), closed: nest('closed') } },
-    { upsert: true },
-  );
-}
 
 export interface NewHazard {
   category: HazardCategory;
@@ -342,195 +281,4 @@ export async function addHazardMedia(
   return hazardDetail(caller, updated);
 }
 
-/** The list filter for a caller and a query (the caller's scope always applies). */
-async function listFilter(caller: Caller, q: ListQuery): Promise<Record<string, unknown>> {
-  const f: Record<string, unknown> = {};
-  if (q.status === 'open') f.status = { $ne: 'closed' };
-  else if (q.status) f.status = q.status;
-  if (q.level) f.level = q.level;
-  if (q.category) f.category = q.category;
-  if (q.overdue) f.overdue = q.overdue === 'true';
-  if (q.village) {
-    const v = await VillageModel.findOne({
-      town: caller.town,
-      ...(Types.ObjectId.isValid(q.village) ? { _id: q.village } : { code: q.village.toUpperCase() }),
-    }).lean();
-    if (!v) throw new AppError('VILLAGE_NOT_FOUND');
-    f.village = v._id;
-  }
-  return { $and: [hazardScope(caller), f] };
-}
-
-const WINDOW_DAYS = [7, 30, 180, 730];
-
-/**
- * One page of the list, newest first. The engine sorts every document the filter matches before
- * it takes a page, so a town's whole history would be read for its first page: the page is read
- * instead from growing windows of recent `discoveredAt` (index town_1_discoveredAt_-1__id_-1). A
- * window that holds at least skip + limit entries holds the page, since everything outside it is
- * older; deep pages and a town with little recent history end with the whole filter.
- */
-async function pageNewestFirst(filter: Record<string, unknown>, skip: number, limit: number): Promise<HazardLean[]> {
-  const want = skip + limit;
-  if (want <= 1000) {
-    for (const days of WINDOW_DAYS) {
-      const since = new Date(Date.now() - days * 24 * 3600 * 1000);
-      const docs = await HazardModel.find({ $and: [filter, { discoveredAt: { $gte: since } }] })
-        .sort({ discoveredAt: -1, _id: -1 })
-        .limit(want)
-        .lean();
-      if (docs.length >= want) return docs.slice(skip);
-    }
-  }
-  return HazardModel.find(filter).sort({ discoveredAt: -1, _id: -1 }).skip(skip).limit(limit).lean();
-}
-
-export async function listHazards(caller: Caller, q: ListQuery): Promise<{ items: HazardOut[]; total: number }> {
-  const filter = await listFilter(caller, q);
-  const [total, docs] = await Promise.all([
-    HazardModel.countDocuments(filter),
-    pageNewestFirst(filter, (q.page - 1) * q.pageSize, q.pageSize),
-  ]);
-  const names = await loadNames(docs);
-  // The content check: a flagged chat report's text is shown to the office only.
-  const checked = await moderatedView(caller, 'hazard', docs);
-  return { items: docs.map((d) => ({ ...hazardOut(d, names), description: checked(d).description })), total };
-}
-
-/** Every hazard of the list for the export (at most 10 000 rows), oldest first as numbered. */
-export async function hazardsForExport(caller: Caller, q: ListQuery) {
-  const docs = await HazardModel.find(await listFilter(caller, q))
-    .sort({ discoveredAt: 1, _id: 1 })
-    .limit(10_000)
-    .lean();
-  const names = await loadNames(docs);
-  return docs.map((d) => ({ doc: d, out: hazardOut(d, names) }));
-}
-
-interface Names {
-  villages: Map<string, string>;
-  grids: Map<string, string>;
-  users: Map<string, string>;
-}
-
-async function loadNames(docs: HazardLean[]): Promise<Names> {
-  const ids = (pick: (d: HazardLean) => (Types.ObjectId | null | undefined)[]) => [
-    ...new Set(docs.flatMap(pick).filter(Boolean).map(String)),
-  ];
-  const [villages, grids, users] = await Promise.all([
-    VillageModel.find({ _id: { $in: ids((d) => [d.village]) } })
-      .select('name')
-      .lean(),
-    GridModel.find({ _id: { $in: ids((d) => [d.grid]) } })
-      .select('name')
-      .lean(),
-    UserModel.find({ _id: { $in: ids((d) => [d.responsibleUser, d.reportedBy]) } })
-      .select('name')
-      .lean(),
-  ]);
-  const map = (xs: { _id: Types.ObjectId; name: string }[]) => new Map(xs.map((x) => [String(x._id), x.name]));
-  return { villages: map(villages), grids: map(grids), users: map(users) };
-}
-
-const ref = (id: Types.ObjectId | null | undefined, names: Map<string, string>) =>
-  id ? { id: String(id), name: names.get(String(id)) ?? '' } : undefined;
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
-
-function hazardOut(h: HazardLean, names: Names): HazardOut {
-  return {
-    id: String(h._id),
-    code: h.code,
-    category: h.category,
-    categoryLabel: categoryLabel(h.category),
-    level: h.level as HazardLevel,
-    levelLabel: HAZARD_LEVEL_LABELS[h.level as HazardLevel],
-    status: h.status as HazardStatus,
-    statusLabel: HAZARD_STATUS_LABELS[h.status as HazardStatus],
-    source: h.source,
-    sourceLabel: HAZARD_SOURCE_LABELS[h.source as HazardSource],
-    description: h.description,
-    location: {
-      lat: h.location!.lat,
-      lng: h.location!.lng,
-      ...(h.location?.address ? { address: h.location.address } : {}),
-    },
-    village: ref(h.village, names.villages),
-    grid: ref(h.grid, names.grids),
-    department: h.department,
-    responsibleUnit: h.responsibleUnit ?? undefined,
-    responsibleUser: ref(h.responsibleUser, names.users),
-    deadline: iso(h.deadline),
-    overdue: Boolean(h.overdue),
-    discoveredAt: h.discoveredAt.toISOString(),
-    closedAt: iso(h.closedAt),
-    closedOnTime: h.closedOnTime ?? undefined,
-  };
-}
-
-export async function hazardDetail(caller: Caller, h: HazardLean): Promise<HazardDetail> {
-  const names = await loadNames([h]);
-  const tips = await TipModel.find({ _id: { $in: h.tips } })
-    .sort({ submittedAt: 1 })
-    .lean();
-  const reporters = await UserModel.find({ _id: { $in: tips.map((t) => t.reporter) } })
-    .select('name phone')
-    .lean();
-  const byId = new Map(reporters.map((u) => [String(u._id), u]));
-  const checked = (await moderatedView(caller, 'hazard', [h]))(h);
-  return {
-    ...hazardOut(h, names),
-    description: checked.description, // flagged text and photos for the office only
-    mediaIds: checked.mediaIds,
-    ...(checked.moderation ? { moderation: checked.moderation } : {}),
-    reportedBy: ref(h.reportedBy, names.users),
-    fineAmount: h.fineAmount ?? undefined,
-    tips: tips.map((t) => ({
-      id: String(t._id),
-      code: t.code,
-      status: t.status,
-      submittedAt: t.submittedAt.toISOString(),
-      confidential: Boolean(t.confidential),
-      reporter: reporterView(t, byId.get(String(t.reporter)), caller),
-    })),
-    history: (h.history ?? []).map((e) => ({
-      at: e.at.toISOString(),
-      by: e.by ? { id: String(e.by), name: e.byName ?? '' } : undefined,
-      action: e.action,
-      actionLabel: HAZARD_HISTORY_LABELS[e.action] ?? e.action,
-      from: e.from ?? undefined,
-      to: e.to ?? undefined,
-      note: e.note ?? undefined,
-      mediaIds: (e.mediaIds ?? []).map(String),
-    })),
-  };
-}
-
-/** The dashboard, from the counters kept on every change (no scan of the list). */
-export async function hazardStats(services: AppServices, caller: Caller): Promise<HazardStats> {
-  const [stat, villages] = await Promise.all([
-    HazardStatModel.findOne({ town: caller.town }).lean(),
-    VillageModel.find({ town: caller.town }).sort({ code: 1 }).select('name').lean(),
-  ]);
-  const open = (stat?.open ?? {}) as {
-    total?: number;
-    overdue?: number;
-    level?: Record<string, number>;
-    category?: Record<string, number>;
-    village?: Record<string, number>;
-  };
-  const month = localMonth(services.clock.now());
-  const closed = ((stat?.closed ?? {}) as Record<string, { onTime?: number; late?: number }>)[month] ?? {};
-  const major = open.level?.major ?? 0;
-  return {
-    open: { total: open.total ?? 0, major, general: open.level?.general ?? 0, overdue: open.overdue ?? 0 },
-    openMajor: major,
-    byCategory: Object.entries(open.category ?? {})
-      .filter(([, n]) => n > 0)
-      // Ties in a fixed order (by code): the stored counters' key order is the engine's, not ours.
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([code, count]) => ({ code, label: categoryLabel(code), count })),
-    byVillage: villages.map((v) => ({ id: String(v._id), name: v.name, count: open.village?.[String(v._id)] ?? 0 })),
-    month,
-    closedThisMonth: { onTime: closed.onTime ?? 0, late: closed.late ?? 0 },
-  };
-}
+export { counterState, moveCounters, recountHazardStats, hazardStats, listHazards, hazardsForExport, hazardDetail };
