@@ -113,13 +113,26 @@ export async function claimWhole(
   const now = services.clock.now();
   const claimToken = crypto.randomUUID();
   const ids = due.map((d) => d._id);
+  const lease = leaseFields(services, me, now);
   await DeliveryModel.updateMany(
     { _id: { $in: ids }, state: 'pending', nextAttemptAt: { $lte: now } },
-    { $set: { ...leaseFields(services, me, now), claimToken }, $inc: { attempts: 1 } },
+    { $set: { ...lease, claimToken }, $inc: { attempts: 1 } },
   ).exec();
-  const won = await DeliveryModel.find({ _id: { $in: ids }, claimToken, state: 'sending' }).lean<Lean[]>();
-  report.claimed += won.length;
-  return won;
+  // Only which ones were won is read back: the rest of each document is what was just read as
+  // due (what a send needs does not change while a delivery is pending), so a batch of 1,000 WeCom ids is not
+  // sent over the wire twice.
+  const won = new Set(
+    (
+      await DeliveryModel.find({ _id: { $in: ids }, claimToken, state: 'sending' })
+        .select('_id')
+        .lean()
+    ).map((d) => String(d._id)),
+  );
+  const claimed = due
+    .filter((d) => won.has(String(d._id)))
+    .map((d) => ({ ...d, ...lease, state: 'sending' as const, claimToken, attempts: d.attempts + 1 }));
+  report.claimed += claimed.length;
+  return claimed;
 }
 
 /** Claims the members within budget now; the others go into a delivery of their own, later. */
