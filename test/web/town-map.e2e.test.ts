@@ -166,6 +166,7 @@ describe('a resident', () => {
     await open(page, srv.base, '/pages/shelters/index');
     await page.locator(`${SHOWN} #shelters-map .townmap-me-label`).waitFor({ timeout: 20_000 });
     await page.locator(`${SHOWN} #shelters-map .townmap-label-shelter`).first().waitFor();
+    await page.waitForTimeout(800); // the map's fit-to-bounds animation
     expect(await onTop(page, `${SHOWN} #shelters-map .townmap-me-label`)).toBe(true);
     expect(await onTop(page, `${SHOWN} #shelters-map path.townmap-me`)).toBe(true);
     await shot(page, 'resident-shelters-map');

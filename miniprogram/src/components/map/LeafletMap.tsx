@@ -160,7 +160,12 @@ export default function LeafletMap(props: TownMapProps) {
       if (v) m.setView([v.lat, v.lng], v.zoom ?? 16);
       // Room on the right for the places' names, which sit to the right of their dots.
       else if (pts.length > 1)
-        m.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [24, 24], paddingBottomRight: [120, 24], maxZoom: 17 });
+        m.fitBounds(L.latLngBounds(pts), {
+          // 我的位置 is labelled to the left of its dot: room for it too.
+          paddingTopLeft: [me ? 80 : 16, 16],
+          paddingBottomRight: [90, 16],
+          maxZoom: 17,
+        });
       else if (pts.length === 1) m.setView(pts[0]!, 16);
     }
   }, [layers, me, pin, onFeature]);
