@@ -96,9 +96,18 @@ export default function Settings() {
               </Text>
               <Textarea
                 id="settings-json"
-                className="textarea settings-json"
-                // The inner textarea takes the host's height (not its min-height).
-                style={{ height: '480px', fontFamily: 'monospace', fontSize: '13px' }}
+                className="settings-json"
+                // The inner textarea takes the host's height (not its min-height), and no padding of the host.
+                style={{
+                  height: '480px',
+                  width: '100%',
+                  border: '1px solid #d1d5db',
+                  borderRadius: '8px',
+                  overflow: 'hidden',
+                  margin: '8px 0',
+                  fontFamily: 'monospace',
+                  fontSize: '13px',
+                }}
                 maxlength={-1}
                 value={advanced || JSON.stringify(c, null, 2)}
                 onInput={(e) => setAdvanced(e.detail.value)}
