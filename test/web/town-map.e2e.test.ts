@@ -20,20 +20,21 @@ const pages: Record<'office' | 'nogps' | 'gps', Page> = {} as never;
 const errors: Record<string, string[]> = {};
 const outside: string[] = [];
 let hazardCode = '';
+let hazardId = '';
 
 beforeAll(async () => {
   ensureBuild('h5');
   await seedDemoTown();
   srv = await startTestServer();
   const office = await srv.login('office', 'Office@2024');
-  hazardCode = (
-    await hazardsApi(office).create({
-      description: '双河村河堤裂缝约两米',
-      category: 'flood_drought',
-      level: 'major',
-      location: { lat: 29.7855, lng: 107.8805, address: '双河村河堤' },
-    })
-  ).code;
+  const created = await hazardsApi(office).create({
+    description: '双河村河堤裂缝约两米',
+    category: 'flood_drought',
+    level: 'major',
+    location: { lat: 29.7855, lng: 107.8805, address: '双河村河堤' },
+  });
+  hazardCode = created.code;
+  hazardId = created.id;
   browser = await launch();
   for (const [name, kind] of [
     ['office', 'desk'],
@@ -116,6 +117,15 @@ describe('the office’s town map at a desk', () => {
     expect(detail).not.toContain('29.7855');
     await waitLoaded(office);
     await shot(office, 'office-hazard-detail-map');
+  });
+
+  it('shows the field staff’s hazard detail on the map too', async () => {
+    const office = pages.office;
+    await open(office, srv.base, `/staff/hazard/index?id=${hazardId}`);
+    await office
+      .locator(`${SHOWN} #hazard-map .townmap-pin-label`, { hasText: hazardCode })
+      .waitFor({ timeout: 20_000 });
+    expect(await office.locator(`${SHOWN} #hazard-map path.townmap-area-grid`).count()).toBe(8);
   });
 });
 
