@@ -149,6 +149,15 @@ describe('the town admin sets up places and groups in the console', () => {
     await admin.locator(`${SHOWN} #places-import-report`, { hasText: '已导入 1 个网格' }).waitFor({ timeout: 15_000 });
     await admin.locator(`${SHOWN} .grid-row`, { hasText: '青杠村第二网格' }).waitFor({ timeout: 15_000 });
     await shot(admin, 'admin-places-imported');
+
+    // Retiring asks first; the retired grid leaves the list.
+    await admin.locator(`${SHOWN} .grid-row`, { hasText: '青杠村第二网格' }).locator('.grid-retire-btn').click();
+    await admin.locator('.taro__modal button, .taro-modal__foot div', { hasText: '确定' }).last().click();
+    await admin.locator(`${SHOWN} #places-message`, { hasText: '已撤销 青杠村第二网格' }).waitFor({ timeout: 15_000 });
+    await admin
+      .locator(`${SHOWN} .grid-row`, { hasText: '青杠村第二网格' })
+      .waitFor({ state: 'detached', timeout: 15_000 });
+    expect((await GridModel.findOne({ name: '青杠村第二网格' }).lean())?.active).toBe(false);
   });
 
   it('gets a 绑定群 code for the grid; a member posts it in the WeChat room, and the page shows the room bound', async () => {

@@ -4,6 +4,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { townsApi } from '@yingji/shared';
 import { Chips } from '../../components/Chips';
 import { useData } from '../../hooks/useData';
+import { confirmRetire } from './confirm';
 import { api } from '../../services/api';
 
 export interface Village {
@@ -96,7 +97,10 @@ function VillageEditor(props: { village: Village; run: Run; fail: (text: string)
         <Button
           size="small"
           id="village-retire"
-          onClick={() => run(() => api().post(`/api/villages/${v.id}/retire`), `已撤销 ${v.name}`)}
+          onClick={async () =>
+            (await confirmRetire(v.name, '村（社区）')) &&
+            run(() => api().post(`/api/villages/${v.id}/retire`), `已撤销 ${v.name}`)
+          }
         >
           撤销
         </Button>

@@ -7,6 +7,7 @@ import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api, errorText } from '../../services/api';
 import { DrawGrid, mapFrame } from './DrawGrid';
+import { confirmRetire } from './confirm';
 import { ImportPlaces } from './ImportPlaces';
 import { Villages, type Village } from './Villages';
 import './admin.scss';
@@ -112,7 +113,10 @@ export default function Places() {
                           <Button
                             size="small"
                             className="grid-retire-btn"
-                            onClick={() => run(() => api().post(`/api/grids/${g.id}/retire`), `已撤销 ${g.name}`)}
+                            onClick={async () =>
+                              (await confirmRetire(g.name, '网格')) &&
+                              run(() => api().post(`/api/grids/${g.id}/retire`), `已撤销 ${g.name}`)
+                            }
                           >
                             撤销
                           </Button>
