@@ -40,9 +40,7 @@ export function DeskShell(props: { user: SessionUser; children: ReactNode }) {
     <View className="desk">
       <View className="desk-nav">
         {/* The county's account belongs to a town on paper, but it watches them all. */}
-        <Text className="desk-brand">
-          {props.user.role === 'county' ? '县应急局值班' : `${town ?? ''}应急值班`}
-        </Text>
+        <Text className="desk-brand">{props.user.role === 'county' ? '县应急局值班' : `${town ?? ''}应急值班`}</Text>
         {deskNav().map((m) => (
           <View
             key={m.url}
