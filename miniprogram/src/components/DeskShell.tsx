@@ -41,7 +41,7 @@ export function DeskShell(props: { user: SessionUser; children: ReactNode }) {
       <View className="desk-nav">
         {/* The county's account belongs to a town on paper, but it watches them all. */}
         <Text className="desk-brand">{props.user.role === 'county' ? '县应急局值班' : `${town ?? ''}应急值班`}</Text>
-        {deskNav().map((m) => (
+        {deskNav(props.user.role).map((m) => (
           <View
             key={m.url}
             className={`desk-nav-item${here && m.url.startsWith(here) ? ' desk-nav-on' : ''}`}

@@ -89,11 +89,28 @@ const OFFICE: MenuItem[] = [
 
 /** The console's side navigation at a desk: 值班台 first, then every office page. */
 export const DESK_HOME = '/office/duty/index';
-export function deskNav(): MenuItem[] {
-  return [{ title: '值班台', hint: '现在需要处理的事', url: DESK_HOME, color: '#c0392b' }, ...OFFICE];
+const COUNTY_BOARD = '/admin/county/index';
+const watchesTowns = (role?: Role) => role === 'county' || role === 'platform';
+
+/** Where the console opens: the county's board for the county, 值班台 for a town's office. */
+export function deskHome(role?: Role): string {
+  return watchesTowns(role) ? COUNTY_BOARD : DESK_HOME;
+}
+
+/** The county board only for those who watch several towns (a town's office is refused it). */
+function officePages(role?: Role): MenuItem[] {
+  const board = OFFICE.filter((m) => m.url === COUNTY_BOARD);
+  const rest = OFFICE.filter((m) => m.url !== COUNTY_BOARD);
+  return watchesTowns(role) ? [...board, ...rest] : rest;
+}
+
+export function deskNav(role?: Role): MenuItem[] {
+  const duty: MenuItem = { title: '值班台', hint: '现在需要处理的事', url: DESK_HOME, color: '#c0392b' };
+  const pages = officePages(role);
+  return watchesTowns(role) ? [pages[0]!, duty, ...pages.slice(1)] : [duty, ...pages];
 }
 
 export function menuFor(role: Role): MenuItem[] {
   const a = audienceOf(role);
-  return a === 'office' ? OFFICE : a === 'field' ? FIELD : RESIDENT;
+  return a === 'office' ? officePages(role) : a === 'field' ? FIELD : RESIDENT;
 }

@@ -5,7 +5,7 @@ import { Button, Switch } from '@nutui/nutui-react-taro';
 import { ROLE_LABELS, isOffice, type SessionUser } from '@yingji/shared';
 import { Page, isLargeText, setLargeText } from '../../components/Page';
 import { errorText } from '../../services/api';
-import { DESK_HOME, currentUser, loginWithPassword, loginWithWechat, logout, menuFor } from '../../services/session';
+import { currentUser, deskHome, loginWithPassword, loginWithWechat, logout, menuFor } from '../../services/session';
 import { loadQueue, startQueueWorker } from '../../services/tip-outbox';
 import { T } from '../../text';
 
@@ -90,7 +90,7 @@ export default function Index() {
 
   // The office's console (H5) opens on 值班台, what needs attention now.
   const toDesk = (u: SessionUser | undefined) => {
-    if (process.env.TARO_ENV === 'h5' && u && isOffice(u.role)) void Taro.redirectTo({ url: DESK_HOME });
+    if (process.env.TARO_ENV === 'h5' && u && isOffice(u.role)) void Taro.redirectTo({ url: deskHome(u.role) });
   };
   useDidShow(() => {
     setUser(currentUser());
