@@ -57,8 +57,25 @@ export async function createCallout(
   extra: { cap?: { sender: string; identifier: string; sent: string } } = {},
 ): Promise<{ id: string; recipients: number }> {
   const town = caller.town;
-  const area = await resolveArea(town, input.area);
-  const cfg = await loadTownConfig(town);
+  const userFields = 'town name role village grids superior wecomUserId wechatyContactIds active';
+  const mark = cacheMark();
+  // Everything that does not depend on the area is read at the same time as it.
+  const [area, cfg, allStaff, named, allResidents, allGroups] = await Promise.all([
+    resolveArea(town, input.area),
+    loadTownConfig(town),
+    input.recipients?.length && !input.area
+      ? Promise.resolve([] as UserPick[])
+      : UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
+          .select(userFields)
+          .lean<UserPick[]>(),
+    input.recipients?.length
+      ? UserModel.find({ _id: { $in: input.recipients.map(oid) }, town, active: true })
+          .select(userFields)
+          .lean<UserPick[]>()
+      : Promise.resolve([] as UserPick[]),
+    VulnerableResidentModel.find({ town, active: true }).lean(),
+    ChatGroupModel.find({ town }).lean(),
+  ]);
   const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
 
   const inArea = (u: UserPick) =>
@@ -66,22 +83,10 @@ export async function createCallout(
     (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
     (u.role === 'cadre' && !!u.village && area.villageSet.has(String(u.village)));
 
-  const userFields = 'town name role village grids superior wecomUserId wechatyContactIds active';
-  const mark = cacheMark();
-  const staff = (
-    await UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
-      .select(userFields)
-      .lean<UserPick[]>()
-  ).filter((u) => (input.recipients?.length && !input.area ? false : inArea(u)));
-
-  const named = input.recipients?.length
-    ? await UserModel.find({ _id: { $in: input.recipients.map(oid) }, town, active: true })
-        .select(userFields)
-        .lean<UserPick[]>()
-    : [];
+  const staff = allStaff.filter(inArea);
   if (named.length !== new Set(input.recipients ?? []).size) throw new AppError('CALLOUT_RECIPIENT_UNKNOWN');
 
-  const residents = (await VulnerableResidentModel.find({ town, active: true }).lean()).filter(
+  const residents = allResidents.filter(
     (r) =>
       area.whole ||
       (r.grid && area.gridSet.has(String(r.grid))) ||
@@ -100,7 +105,6 @@ export async function createCallout(
   // They are about to answer (the API's ack, the mini-program): who they are is known already.
   rememberCallers(mark, [...people.values()]);
 
-  const allGroups = await ChatGroupModel.find({ town }).lean();
   const groups = allGroups.filter((g) =>
     area.whole
       ? true
