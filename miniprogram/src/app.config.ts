@@ -48,7 +48,15 @@ export default defineAppConfig({
     {
       // Town set-up and the county (issue 12): places, settings, audit log, chat groups, county board.
       root: 'admin',
-      pages: ['places/index', 'settings/index', 'audit/index', 'groups/index', 'county/index', 'integrations/index'],
+      pages: [
+        'places/index',
+        'settings/index',
+        'audit/index',
+        'groups/index',
+        'county/index',
+        'integrations/index',
+        'staff/index',
+      ],
     },
   ],
   window: {
