@@ -80,6 +80,7 @@ const OFFICE: MenuItem[] = [
   { title: '统计图表', hint: '隐患和工作统计', url: '/office/stats/index', color: '#d4a300' },
   { title: '数据导出', hint: '下载 Excel，导入 CAP 预警', url: '/office/exports/index', color: '#2e8b57' },
   { title: '村与网格', hint: '村（社区）、网格边界、群绑定码', url: '/admin/places/index', color: '#0f766e' },
+  { title: '人员', hint: '工作人员、所属村和网格、上级、停用交接', url: '/admin/staff/index', color: '#0e7490' },
   { title: '群与绑定码', hint: '微信群、群机器人、我的绑定码', url: '/admin/groups/index', color: '#4338ca' },
   { title: '本镇设置', hint: '期限、叫应时限、奖励、权重', url: '/admin/settings/index', color: '#9a3412' },
   { title: '操作日志', hint: '谁在何时改了什么', url: '/admin/audit/index', color: '#334155' },
