@@ -109,8 +109,11 @@ describe('the office’s town map at a desk', () => {
     expect(await office.textContent(`${SHOWN} #map-selected`)).toContain('重大隐患');
     await shot(office, 'office-town-map-selected');
     await office.click(`${SHOWN} #map-open-hazard`);
+    // .first(): one CI run found two such labels for a moment (made at different times, as by a second page
+    // instance during the router's transition); the pin being shown is what counts here.
     await office
       .locator(`${SHOWN} #hazard-map .townmap-pin-label`, { hasText: hazardCode })
+      .first()
       .waitFor({ timeout: 20_000 });
     const detail = (await office.textContent(`${SHOWN} #hazard-detail`)) ?? '';
     expect(detail).toContain('双河村河堤');
