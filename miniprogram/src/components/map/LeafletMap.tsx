@@ -56,9 +56,13 @@ export default function LeafletMap(props: TownMapProps) {
     };
   }, [base]);
 
-  // Our layers, the pin and 我的位置, redrawn when they change.
-  const { layers, me, pin, onFeature } = props;
+  // Our layers, the pin and 我的位置, redrawn when they change: by value, not by identity (pages
+  // pass a new pin object on every render, and each redraw removed and re-added every label).
+  const { layers, onFeature } = props;
+  const pinKey = props.pin ? `${props.pin.lat},${props.pin.lng},${props.pin.label}` : '';
+  const meKey = props.me ? `${props.me.lat},${props.me.lng}` : '';
   useEffect(() => {
+    const { me, pin } = latest.current;
     const m = map.current;
     const g = drawn.current;
     if (!m || !g) return;
@@ -168,7 +172,7 @@ export default function LeafletMap(props: TownMapProps) {
         });
       else if (pts.length === 1) m.setView(pts[0]!, 16);
     }
-  }, [layers, me, pin, onFeature]);
+  }, [layers, meKey, pinKey, onFeature]);
 
   // A new view asked for (the resident chose 村 → 组, or GPS answered): go there.
   const viewKey = props.view ? `${props.view.lat},${props.view.lng},${props.view.zoom ?? ''}` : '';
@@ -189,7 +193,7 @@ export default function LeafletMap(props: TownMapProps) {
               {l.label}
             </Text>
           ))}
-          {me ? (
+          {props.me ? (
             <Text className="townmap-legend-item">
               <Text className="townmap-swatch" style={{ background: ME_COLOR }} />
               我的位置
