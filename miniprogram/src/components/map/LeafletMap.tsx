@@ -25,7 +25,16 @@ export default function LeafletMap(props: TownMapProps) {
   // The map itself, once.
   useEffect(() => {
     if (!el.current) return undefined;
-    const m = L.map(el.current as HTMLElement, { attributionControl: false, zoomSnap: 0.5, maxZoom: 19 });
+    // No animations: a page left while the map still moved (a resident sends the tip and the page
+    // goes) made Leaflet's pending step read a removed pane (`_leaflet_pos` of undefined).
+    const m = L.map(el.current as HTMLElement, {
+      attributionControl: false,
+      zoomSnap: 0.5,
+      maxZoom: 19,
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+    });
     m.createPane(ME_PANE).style.zIndex = '680';
     m.createPane(ME_LABEL_PANE).style.zIndex = '690';
     m.on('click', (e: L.LeafletMouseEvent) =>
@@ -35,6 +44,7 @@ export default function LeafletMap(props: TownMapProps) {
     drawn.current = L.layerGroup().addTo(m);
     map.current = m;
     return () => {
+      m.stop();
       m.remove();
       map.current = null;
     };
@@ -161,7 +171,7 @@ export default function LeafletMap(props: TownMapProps) {
         ...(pin ? [[pin.lat, pin.lng] as L.LatLngTuple] : []),
       ];
       if (layers) fitted.current = true;
-      if (v) m.setView([v.lat, v.lng], v.zoom ?? 16);
+      if (v) m.setView([v.lat, v.lng], v.zoom ?? 16, { animate: false });
       // Room on the right for the places' names, which sit to the right of their dots.
       else if (pts.length > 1)
         m.fitBounds(L.latLngBounds(pts), {
@@ -169,8 +179,9 @@ export default function LeafletMap(props: TownMapProps) {
           paddingTopLeft: [me ? 80 : 16, 16],
           paddingBottomRight: [90, 16],
           maxZoom: 17,
+          animate: false,
         });
-      else if (pts.length === 1) m.setView(pts[0]!, 16);
+      else if (pts.length === 1) m.setView(pts[0]!, 16, { animate: false });
     }
   }, [layers, meKey, pinKey, onFeature]);
 
@@ -178,7 +189,7 @@ export default function LeafletMap(props: TownMapProps) {
   const viewKey = props.view ? `${props.view.lat},${props.view.lng},${props.view.zoom ?? ''}` : '';
   useEffect(() => {
     const v = latest.current.view;
-    if (map.current && v) map.current.setView([v.lat, v.lng], v.zoom ?? 16);
+    if (map.current && v) map.current.setView([v.lat, v.lng], v.zoom ?? 16, { animate: false });
   }, [viewKey]);
 
   const legend = legendOf(drawable(layers).dots);
