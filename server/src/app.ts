@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { AppError } from '@yingji/shared';
 import { Api } from './core/api';
 import type { AppServices, AppState } from './core/context';
-import { errorMiddleware } from './core/errors';
+import { clientWentAway, errorMiddleware } from './core/errors';
 import type { Module } from './core/module';
 import { checkHealth, databaseReachable } from './db/health';
 import { modules as defaultModules } from './modules';
@@ -17,6 +17,13 @@ import { securityHeaders } from './web/security-headers';
 export function createApp(services: AppServices, modules: Module[] = defaultModules): { app: Koa<AppState>; api: Api } {
   const app = new Koa<AppState>({ proxy: process.env.TRUST_PROXY === 'true' });
   const api = new Api(services);
+  // Koa's own default prints every stream error to stderr, a phone that loses its one bar of
+  // signal halfway through a download included. Those are no fault here; the rest goes to the log.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const entry = { err, path: ctx?.path, reqId: (ctx?.state as AppState | undefined)?.reqId };
+    if (clientWentAway(err)) services.log.debug(entry, 'client went away');
+    else services.log.error(entry, 'unhandled error');
+  });
 
   app.use(async (ctx, next) => {
     const incoming = ctx.get('x-request-id');

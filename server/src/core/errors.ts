@@ -86,3 +86,10 @@ export function toAppError(e: unknown): AppError {
   }
   return new AppError('INTERNAL_ERROR');
 }
+
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** The other end closed the connection before the answer was out (not a fault of the server). */
+export function clientWentAway(err: NodeJS.ErrnoException): boolean {
+  return CLIENT_GONE.has(err.code ?? '');
+}
