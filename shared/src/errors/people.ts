@@ -20,4 +20,8 @@ export const PEOPLE_ERRORS = {
   ROLE_NOT_ASSIGNABLE: { status: 403, message: '不能在本镇添加或改为该角色' },
   PLACES_IMPORT_INVALID: { status: 400, message: '文件无法读取：请上传 GeoJSON、KML 或 Excel 角点表' },
   PLACES_IMPORT_REJECTED: { status: 422, message: '有行被拒绝，整个文件未导入；请按报告修改后重新导入' },
+  USER_ALREADY_ACTIVE: { status: 409, message: '该人员在岗，无需恢复' },
+  USER_INACTIVE: { status: 409, message: '该人员已停用，请先恢复' },
+  BIND_CODE_STAFF_ONLY: { status: 400, message: '只能为工作人员获取微信绑定码；居民在“我的”页自行获取' },
+  ROSTER_IMPORT_REJECTED: { status: 422, message: '有行被拒绝，整个花名册未导入；请按报告修改后重新导入' },
 } as const;
