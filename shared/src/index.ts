@@ -8,6 +8,7 @@ export * from './schemas/common';
 export * from './schemas/auth';
 export * from './schemas/people';
 export * from './schemas/towns';
+export * from './schemas/roster';
 export * from './schemas/media';
 export * from './schemas/tips';
 export * from './schemas/hazards';
