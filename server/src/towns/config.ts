@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Types } from 'mongoose';
-import { AppError, ROLES } from '@yingji/shared';
+import { AppError, HAZARD_CATEGORY_CODES, ROLES } from '@yingji/shared';
 import { TownModel } from '../people/town.model';
 import { ModerationSettingsSchema } from '../moderation/settings';
 import { SubscribeSettingsSchema } from '../subscriptions/settings';
@@ -18,8 +18,15 @@ export const TownConfigSchema = z.object({
   duplicateWindowDays: z.number().min(0).default(7),
   /** Rectification deadline in days by hazard level. */
   deadlineDays: z.object({ general: z.number().min(0).default(30), major: z.number().min(0).default(7) }).prefault({}),
-  /** Category code → responsible department (routing table). */
-  departmentByCategory: z.record(z.string(), z.string()).default({}),
+  /** Category code → responsible department (routing table); a category left out goes to its default. */
+  departmentByCategory: z
+    .record(z.string(), z.string().trim().min(1, '请填写负责部门').max(60, '部门名称最多 60 个字'))
+    .superRefine((table, ctx) => {
+      for (const key of Object.keys(table))
+        if (!(HAZARD_CATEGORY_CODES as readonly string[]).includes(key))
+          ctx.addIssue({ code: 'custom', path: [key], message: '没有这个隐患类别' });
+    })
+    .default({}),
   /** Minutes to acknowledge a warning, by level. */
   ackMinutes: z
     .object({
@@ -75,16 +82,21 @@ export const TownConfigSchema = z.object({
   rewards: z
     .object({
       trigger: z.enum(['accepted', 'closed']).default('accepted'),
-      roles: z.array(z.string()).default(['resident']),
+      roles: z.array(z.enum(ROLES, { error: '没有这个身份' })).default(['resident']),
       rules: z
         .array(
-          z.object({
-            level: z.enum(['general', 'major']).optional(),
-            category: z.string().optional(),
-            amount: z.number().int().min(0),
-            fineShare: z.number().min(0).max(1).optional(),
-            maxAmount: z.number().int().min(0).optional(),
-          }),
+          z
+            .object({
+              level: z.enum(['general', 'major'], { error: '隐患等级只能是一般或重大' }).optional(),
+              category: z.enum(HAZARD_CATEGORY_CODES, { error: '没有这个隐患类别' }).optional(),
+              amount: z.number({ error: '请填写奖励金额' }).int('金额请填整数（元）').min(0, '金额不能小于 0'),
+              fineShare: z.number().min(0, '罚款比例不能小于 0').max(1, '罚款比例不能超过 100%').optional(),
+              maxAmount: z.number().int('上限请填整数（元）').min(0, '上限不能小于 0').optional(),
+            })
+            .refine((r) => r.maxAmount === undefined || r.maxAmount >= r.amount, {
+              message: '上限不能低于奖励金额',
+              path: ['maxAmount'],
+            }),
         )
         .default([
           { level: 'general', amount: 50 },
