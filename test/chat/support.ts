@@ -37,7 +37,13 @@ export function wecomText(from: string, content: string, fields: Record<string, 
 export async function postCallback(
   base: string,
   plainXml: string,
-  opts: { receiverId?: string; tamper?: 'signature' | 'body'; sealed?: ReturnType<typeof sealCallback> } = {},
+  opts: {
+    receiverId?: string;
+    tamper?: 'signature' | 'body';
+    sealed?: ReturnType<typeof sealCallback>;
+    /** A town's own app: `/wecom/callback/<code>`. */
+    path?: string;
+  } = {},
 ) {
   const sealed = opts.sealed ?? sealCallback({ ...WECOM, receiverId: opts.receiverId }, plainXml);
   const query = { ...sealed.query };
@@ -47,7 +53,10 @@ export async function postCallback(
   if (opts.tamper === 'body')
     body = body.replace(/<Encrypt><!\[CDATA\[(.)/, (_m, c) => `<Encrypt><![CDATA[${c === 'A' ? 'B' : 'A'}`);
   const qs = new URLSearchParams(query).toString();
-  return http(base, 'POST', `/wecom/callback?${qs}`, { body, headers: { 'content-type': 'text/xml' } });
+  return http(base, 'POST', `${opts.path ?? '/wecom/callback'}?${qs}`, {
+    body,
+    headers: { 'content-type': 'text/xml' },
+  });
 }
 
 /** Wait until `probe` returns a value that is not undefined/false (the callback works after answering). */

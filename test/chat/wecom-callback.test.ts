@@ -290,8 +290,9 @@ describe('the WeCom app callback URL', () => {
     });
   });
 
-  it("keeps a member's WeCom account theirs: another town cannot give it to someone else (runs last: it adds a town)", async () => {
+  it("keeps a member's WeCom account theirs: another town of the same corp cannot give it to someone else (runs last: it adds a town)", async () => {
     const other = await TownModel.create({ code: 'XP', name: '新坪镇', config: {} });
+    const town = (await UserModel.findOne({ username: 'grid.sl-01' }).lean())!.town;
     const taken = await createUser(other._id, {
       username: 'xp.grid-01',
       password: 'Grid@2024x',
@@ -304,9 +305,9 @@ describe('the WeCom app callback URL', () => {
     );
     expect(taken).toBe('WECOM_USER_ID_TAKEN');
     expect(await UserModel.countDocuments({ wecomUserId: 'grid-sl-01' })).toBe(1);
-    // Even past the check, the unique index refuses a second holder (two offices at once).
+    // Even past the check, the unique index refuses a second holder in the town (two edits at once).
     await expect(
-      UserModel.create({ town: other._id, username: 'xp.race', role: 'grid', name: '并发', wecomUserId: 'grid-sl-01' }),
+      UserModel.create({ town, username: 'sz.race', role: 'grid', name: '并发', wecomUserId: 'grid-sl-01' }),
     ).rejects.toMatchObject({ code: 11000 });
   });
 });

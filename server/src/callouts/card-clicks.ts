@@ -23,6 +23,11 @@ export interface CardClick {
   calloutId: string;
   /** The click's one-shot code, to update the card. */
   responseCode?: string;
+  /**
+   * The towns of the corp the click came through (towns/wecom-corps.ts): the member is looked up
+   * there, and a call-out of another corp's town is not theirs to answer.
+   */
+  towns: Types.ObjectId[];
 }
 
 interface Member {
@@ -36,18 +41,18 @@ interface Member {
 export async function acknowledgeCardClicks(services: AppServices, clicks: CardClick[]): Promise<number> {
   const at = services.clock.now();
   const wecomIds = [...new Set(clicks.map((c) => c.wecomUserId))];
-  // A WeCom id belongs to one member across all towns (a partial unique index).
-  const members = await UserModel.find({ wecomUserId: { $in: wecomIds }, active: true })
+  const towns = [...new Map(clicks.flatMap((c) => c.towns).map((t) => [String(t), t])).values()];
+  // A WeCom id is one member within a town (a partial unique index), and within a corp.
+  const members = await UserModel.find({ wecomUserId: { $in: wecomIds }, town: { $in: towns }, active: true })
     .select('town name wecomUserId')
     .lean<Member[]>();
-  const byWecomId = new Map(members.map((m) => [m.wecomUserId, m]));
+  const byKey = new Map(members.map((m) => [`${String(m.town)}|${m.wecomUserId}`, m]));
 
-  const byCallout = new Map<string, { click: CardClick; member: Member }[]>();
+  const byCallout = new Map<string, CardClick[]>();
   for (const click of clicks) {
-    const member = byWecomId.get(click.wecomUserId);
-    if (!member || !Types.ObjectId.isValid(click.calloutId)) continue;
+    if (!Types.ObjectId.isValid(click.calloutId)) continue;
     const list = byCallout.get(click.calloutId) ?? [];
-    list.push({ click, member });
+    list.push(click);
     byCallout.set(click.calloutId, list);
   }
 
@@ -56,7 +61,12 @@ export async function acknowledgeCardClicks(services: AppServices, clicks: CardC
     [...byCallout].map(async ([calloutId, items]) => {
       const head = await calloutHead(calloutId);
       if (!head) return 0;
-      const mine = items.filter((i) => String(i.member.town) === String(head.town));
+      // Only the call-out's own town's people, reached through that town's corp.
+      const mine = items.flatMap((click) => {
+        if (!click.towns.some((t) => String(t) === String(head.town))) return [];
+        const member = byKey.get(`${String(head.town)}|${click.wecomUserId}`);
+        return member ? [{ click, member }] : [];
+      });
       const ids = [...new Set(mine.map((i) => rid(head._id, String(i.member._id))))];
       const known = new Set(
         (

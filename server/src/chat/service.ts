@@ -14,11 +14,14 @@ import {
 } from '@yingji/shared';
 import type { Types } from 'mongoose';
 import { warningInForceFor } from '../callouts/chat';
+import type { Config } from '../config';
 import { tokenKey } from '../core/auth';
+import { isDuplicateKey } from '../db/duplicate';
 import type { AppServices, Caller } from '../core/context';
 import { ChatGroupModel, type ChatChannel } from '../people/chat-group.model';
 import { UserModel } from '../people/user.model';
 import { reportTransfer } from '../shelters/service';
+import { townsOfCorp } from '../towns/wecom-corps';
 import { ChatBindCodeModel, ProcessedMessageModel } from './models';
 
 /** A chat session's token lives a quarter of an hour: enough for a conversation, little if it leaks. */
@@ -39,8 +42,21 @@ type SessionUser = {
  * by the user themselves. Ids are unique within one WeCom corp or WeChat account; if more than one
  * active user claims the id, nobody is trusted with it.
  */
-export async function findChatUser(channel: ChatSessionRequest['channel'], externalUserId: string) {
-  const filter = channel === 'wecom_app' ? { wecomUserId: externalUserId } : { wechatyContactIds: externalUserId };
+/**
+ * The one active person behind a chat account, or nobody when none or several match. A WeCom
+ * userid is looked up among the towns of the corp the message came through (`towns`; WeCom only
+ * names people inside a corp); without `towns`, among the towns of the deployment's corp.
+ */
+export async function findChatUser(
+  channel: ChatSessionRequest['channel'],
+  externalUserId: string,
+  scope: { config: Pick<Config, 'WECOM_CORP_ID'>; towns?: Types.ObjectId[] },
+) {
+  const towns = channel === 'wecom_app' ? (scope.towns ?? (await townsOfCorp(scope.config, undefined))) : undefined;
+  const filter =
+    channel === 'wecom_app'
+      ? { wecomUserId: externalUserId, town: { $in: towns } }
+      : { wechatyContactIds: externalUserId };
   const users = await UserModel.find({ ...filter, active: true })
     .select('town role name village grids')
     .limit(2)
@@ -88,7 +104,7 @@ export async function openChatSession(
   services: Pick<AppServices, 'config'>,
   input: ChatSessionRequest,
 ): Promise<ChatSession> {
-  const user = await findChatUser(input.channel, input.externalUserId);
+  const user = await findChatUser(input.channel, input.externalUserId, services);
   if (!user) throw new AppError('CHAT_SENDER_UNKNOWN');
   const group = input.groupExternalId ? { channel: input.channel, externalId: input.groupExternalId } : undefined;
   return sessionFor(services, user, group);
@@ -178,7 +194,7 @@ export async function firstTimeSeen(
     await ProcessedMessageModel.create({ key: `${channel}:${key}`, channel, receivedAt: services.clock.now() });
     return true;
   } catch (e) {
-    if ((e as { code?: number }).code === 11000) return false;
+    if (isDuplicateKey(e)) return false;
     throw e;
   }
 }

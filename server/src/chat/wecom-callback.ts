@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import type { Types } from 'mongoose';
 import { AppError, ApiClient } from '@yingji/shared';
 import { ChatEngine, type SessionProvider } from '@yingji/bot/src/engine';
 import {
@@ -15,6 +16,7 @@ import type { AppServices } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
 import { TownModel } from '../people/models';
 import { resolveTown } from '../people/service';
+import { townCallback, townsOfCorp } from '../towns/wecom-corps';
 import { CardAckBatcher } from './card-ack-batcher';
 import { findChatUser, firstTimeSeen, sessionFor } from './service';
 
@@ -62,34 +64,67 @@ function selfBase(ctx: Koa.Context): string {
 }
 
 /**
- * `GET|POST /wecom/callback`, the WeCom self-built app's 接收消息 URL. GET answers the verification
- * echo. POST checks the signature (constant time), decrypts, checks the receiver is our corp, and
- * answers 200 with an empty body at once; the message is then processed after the answer, once per
- * MsgId or event key however often WeCom retries. Anything refused changes nothing.
+ * Where a message came in: the deployment's app at `/wecom/callback`, or a town's own app at
+ * `/wecom/callback/<town code>`. Members are looked up among the towns of that corp only (a
+ * WeCom userid names a person inside one corp), and a stranger's reply is filed under the town.
+ */
+interface Scope {
+  key: string;
+  cfg: WecomCallbackConfig;
+  towns: () => Promise<Types.ObjectId[]>;
+  /** Replies to someone no town knows are filed here (the deployment's default town otherwise). */
+  town?: Types.ObjectId;
+}
+
+async function scopeOf(services: AppServices, path: string): Promise<Scope | undefined> {
+  if (path === WECOM_CALLBACK_PATH)
+    return { key: 'deployment', cfg: callbackConfig(services), towns: () => townsOfCorp(services.config, undefined) };
+  const code = path.startsWith(`${WECOM_CALLBACK_PATH}/`) ? path.slice(WECOM_CALLBACK_PATH.length + 1) : '';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(code)) return undefined;
+  const town = await townCallback(services.config, code);
+  if (!town) throw new AppError('TOWN_NOT_FOUND');
+  if (!town.callback) throw new AppError('WECOM_CALLBACK_NOT_CONFIGURED');
+  return {
+    key: `town:${String(town.town)}`,
+    cfg: town.callback,
+    towns: () => townsOfCorp(services.config, town.corpId),
+    town: town.town,
+  };
+}
+
+/**
+ * `GET|POST /wecom/callback` (and `/wecom/callback/<town code>` for a town's own app), the WeCom
+ * self-built app's 接收消息 URL. GET answers the verification echo. POST checks the signature
+ * (constant time), decrypts, checks the receiver is that corp, and answers 200 with an empty body
+ * at once; the message is then processed after the answer, once per MsgId or event key however
+ * often WeCom retries. Anything refused changes nothing.
  */
 export function wecomCallback(services: AppServices): Koa.Middleware {
-  let channel: WecomAppChannel | undefined;
+  const channels = new Map<string, WecomAppChannel>();
   const inFlight = new Set<Promise<void>>();
 
-  const sessions: SessionProvider = {
-    async open({ externalUserId }) {
-      const user = await findChatUser('wecom_app', externalUserId);
-      return user ? sessionFor(services, user) : undefined;
-    },
-  };
-
-  const channelFor = (base: string) =>
-    (channel ??= new WecomAppChannel({
+  const channelFor = (base: string, scope: Scope) => {
+    let channel = channels.get(scope.key);
+    if (channel) return channel;
+    const member = async (id: string) =>
+      findChatUser('wecom_app', id, { config: services.config, towns: await scope.towns() });
+    const sessions: SessionProvider = {
+      async open({ externalUserId }) {
+        const user = await member(externalUserId);
+        return user ? sessionFor(services, user) : undefined;
+      },
+    };
+    channel = new WecomAppChannel({
       engine: new ChatEngine({
         api: new ApiClient({ baseUrl: base }),
         sessions,
         onError: (err) => services.log.error({ err }, 'wecom chat engine failed'),
       }),
       // The warning card's 收到: acknowledged as the member, and the card updated to show who confirmed.
-      onCardAck: (m, calloutId) => cardAck(m, calloutId),
+      onCardAck: (m, calloutId) => cardAck(scope, m, calloutId),
       deliver: async (to, message, key) => {
-        const user = await findChatUser('wecom_app', to.id);
-        const town = user ? user.town : await strangerTown(services);
+        const user = await member(to.id);
+        const town = user ? user.town : (scope.town ?? (await strangerTown(services)));
         await enqueue(services.clock, [
           {
             town,
@@ -97,16 +132,21 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
             recipient: { user: user?._id, address: to.id },
             content: { kind: 'text', text: message.text },
             source: { kind: 'chat_reply', id: key },
-            idempotencyKey: `chat_reply:wecom_app:${key}`,
+            idempotencyKey: `chat_reply:wecom_app:${scope.town ? `${scope.key}:` : ''}${key}`,
           },
         ]);
       },
-    }));
+    });
+    channels.set(scope.key, channel);
+    return channel;
+  };
 
-  const process = async (base: string, msg: WecomInbound) => {
+  const process = async (base: string, scope: Scope, msg: WecomInbound) => {
     try {
-      if (!(await firstTimeSeen(services, 'wecom_app', dedupeKey(msg)))) return;
-      await channelFor(base).receive(msg);
+      // MsgIds are unique within a corp: a town's own app keeps its own.
+      const seen = `${scope.town ? `${scope.key}:` : ''}${dedupeKey(msg)}`;
+      if (!(await firstTimeSeen(services, 'wecom_app', seen))) return;
+      await channelFor(base, scope).receive(msg);
     } catch (err) {
       services.log.error({ err, msgType: msg.msgType }, 'wecom callback processing failed');
     }
@@ -117,16 +157,18 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
   // they skip the queue and are acknowledged in batches (idempotent, so no per-message dedupe).
   const queue = new BoundedQueue(services.config.WECOM_CALLBACK_CONCURRENCY, 20_000);
   const clicks = new CardAckBatcher(services);
-  const cardAck = (m: WecomInbound, calloutId: string) =>
-    clicks.add({ wecomUserId: m.fromUserName, calloutId, responseCode: m.responseCode });
+  const cardAck = async (scope: Scope, m: WecomInbound, calloutId: string) =>
+    clicks.add({ wecomUserId: m.fromUserName, calloutId, responseCode: m.responseCode, towns: await scope.towns() });
 
   const middleware: Koa.Middleware = async (ctx, next) => {
-    if (ctx.path !== WECOM_CALLBACK_PATH) return next();
+    if (ctx.path !== WECOM_CALLBACK_PATH && !ctx.path.startsWith(`${WECOM_CALLBACK_PATH}/`)) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'POST') {
       ctx.set('Allow', 'GET, POST');
       throw new AppError('METHOD_NOT_ALLOWED');
     }
-    const cfg = callbackConfig(services);
+    const scope = await scopeOf(services, ctx.path);
+    if (!scope) return next();
+    const cfg = scope.cfg;
     try {
       if (ctx.method === 'GET') {
         ctx.type = 'text/plain';
@@ -149,7 +191,7 @@ export function wecomCallback(services: AppServices): Koa.Middleware {
       ctx.status = 200;
       ctx.body = '';
       // Work after the answer: WeCom wants it within 5 s and retries otherwise.
-      const job = click ? cardAck(msg, click) : queue.push(() => process(base, msg));
+      const job = click ? cardAck(scope, msg, click) : queue.push(() => process(base, scope, msg));
       inFlight.add(job);
       void job.finally(() => inFlight.delete(job));
     } catch (e) {

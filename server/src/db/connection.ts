@@ -30,6 +30,8 @@ export async function connectMongoose(uri: string, dbName: string): Promise<type
  */
 const RETIRED_INDEXES: { collection: string; name: string }[] = [
   { collection: 'calloutrecipients', name: 'callout_1_open_1' },
+  // A WeCom userid is unique per corp, not per deployment (people/wecom-ids.ts).
+  { collection: 'users', name: 'wecomUserId_unique' },
 ];
 
 async function dropRetiredIndexes(): Promise<void> {

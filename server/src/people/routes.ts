@@ -57,9 +57,9 @@ export const peopleModule: Module = {
         status: 201,
         response: UserOut,
       },
-      async ({ caller, body }) => {
+      async ({ caller, body, services }) => {
         assertAssignableRole(caller, body.role);
-        const user = await createUser(caller.town, body);
+        const user = await createUser(caller.town, body, services.config);
         return toUserOut(user.toObject(), caller);
       },
     );

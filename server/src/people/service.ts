@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Caller } from '../core/context';
 import { hashPassword } from '../auth/passwords';
 import { GridModel, TownModel, UserModel, VillageModel, type TownDoc } from './models';
+import { envCorp, wecomUserIdTaken } from './wecom-ids';
 
 /**
  * The town a request or command without a town means: DEFAULT_TOWN, or the only one. With more
@@ -78,10 +79,14 @@ export async function me(caller: Caller): Promise<Me> {
  * Create a user in a town. Village, grids and superior are given by name/code/username, as an
  * office writes them in a roster, and resolved here; anything unknown is refused by its own code.
  */
-export async function createUser(townId: Types.ObjectId, input: UserCreate) {
+export async function createUser(
+  townId: Types.ObjectId,
+  input: UserCreate,
+  config: Pick<Config, 'WECOM_CORP_ID'> = envCorp(),
+) {
   if (await UserModel.exists({ username: input.username })) throw new AppError('USERNAME_TAKEN');
-  // Across every town: a WeCom account is one person (the unique index decides a race).
-  if (input.wecomUserId && (await UserModel.exists({ wecomUserId: input.wecomUserId })))
+  // Across every town of the same WeCom corp, a WeCom account is one person.
+  if (input.wecomUserId && (await wecomUserIdTaken(config, townId, input.wecomUserId)))
     throw new AppError('WECOM_USER_ID_TAKEN');
   let village: Types.ObjectId | undefined;
   if (input.village) {

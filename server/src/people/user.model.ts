@@ -31,12 +31,13 @@ const userSchema = new Schema(
 userSchema.index({ username: 1 }, { unique: true });
 userSchema.index({ town: 1, role: 1 });
 userSchema.index({ town: 1, grids: 1 });
-// Chat identities: one person each across the whole deployment (a WeCom corp may serve several
-// towns), looked up on every message and card click. The unique indexes are partial (only where
-// the field is set); a plain index beside each serves the lookups, which a partial index would not.
+// Chat identities, looked up on every message and card click. A WeCom userid is one person inside
+// its corp, and a county may run one corp per town: unique per town here, and across the towns of
+// one corp by people/wecom-ids.ts. The unique indexes are partial (only where the field is set); a
+// plain index beside each serves the lookups, which a partial index would not.
 userSchema.index(
-  { wecomUserId: 1 },
-  { unique: true, name: 'wecomUserId_unique', partialFilterExpression: { wecomUserId: { $type: 'string' } } },
+  { town: 1, wecomUserId: 1 },
+  { unique: true, name: 'town_wecomUserId_unique', partialFilterExpression: { wecomUserId: { $type: 'string' } } },
 );
 userSchema.index({ wecomUserId: 1, town: 1 });
 userSchema.index(

@@ -114,13 +114,25 @@ export const TownConfigSchema = z.object({
   moderation: ModerationSettingsSchema,
   /**
    * The WeCom self-built app of this town, when it is not the deployment's (a county may run one
-   * WeCom corp or one per town). The secret is never shown back (see towns/service.ts).
+   * WeCom corp or one per town). The secret is never shown back (see towns/service.ts). With the
+   * callback's Token and EncodingAESKey set too, members' replies and card clicks come in at
+   * `/wecom/callback/<town code>` (chat/wecom-callback.ts).
    */
   wecomApp: z
     .object({
       corpId: z.string().trim().max(64).optional(),
       agentId: z.number().int().min(0).optional(),
       secret: z.string().trim().max(128).optional(),
+      token: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{0,32}$/, '回调 Token 为 32 位以内的英文字母和数字')
+        .optional(),
+      encodingAESKey: z
+        .string()
+        .trim()
+        .regex(/^([A-Za-z0-9]{43})?$/, 'EncodingAESKey 为 43 位英文字母和数字')
+        .optional(),
     })
     .prefault({}),
   /** Extra settings of capabilities not modelled here yet. */

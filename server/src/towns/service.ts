@@ -65,6 +65,8 @@ export async function visibleTowns(caller: Caller): Promise<TownOut[]> {
 // ---- settings ---------------------------------------------------------------------------------
 
 const MASK = '******';
+/** Never shown back: the app's secret and its callback keys. */
+const WECOM_SECRETS = ['secret', 'token', 'encodingAESKey'] as const;
 const ALIASES: Record<string, string> = { hazardDeadlineDays: 'deadlineDays' };
 const EXPOSED: Record<string, string> = { deadlineDays: 'hazardDeadlineDays' };
 
@@ -72,7 +74,9 @@ const EXPOSED: Record<string, string> = { deadlineDays: 'hazardDeadlineDays' };
 export function configView(cfg: TownConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(cfg)) out[EXPOSED[k] ?? k] = v;
-  if (cfg.wecomApp.secret) out.wecomApp = { ...cfg.wecomApp, secret: MASK };
+  const app: Record<string, unknown> = { ...cfg.wecomApp };
+  for (const k of WECOM_SECRETS) if (app[k]) app[k] = MASK;
+  out.wecomApp = app;
   return out;
 }
 
@@ -124,9 +128,12 @@ export async function patchTownConfig(
   if (!town) throw new AppError('TOWN_NOT_FOUND');
   const stored = (isPlainObject(town.config) ? town.config : {}) as Record<string, unknown>;
   const wecom = renamed.wecomApp;
-  if (isPlainObject(wecom) && wecom.secret === MASK) {
-    // The console sends the mask back unchanged: keep the stored secret.
-    renamed.wecomApp = { ...wecom, secret: (stored.wecomApp as { secret?: string } | undefined)?.secret };
+  if (isPlainObject(wecom)) {
+    // The console sends the mask back unchanged: keep what is stored.
+    const kept = (isPlainObject(stored.wecomApp) ? stored.wecomApp : {}) as Record<string, unknown>;
+    const app = { ...wecom };
+    for (const k of WECOM_SECRETS) if (app[k] === MASK) app[k] = kept[k];
+    renamed.wecomApp = app;
   }
   const next: Record<string, unknown> = { ...stored };
   for (const k of Object.keys(MOVED)) delete next[k];
