@@ -75,7 +75,10 @@ program
       const progress = rowProgress();
       const report = await importRoster(town._id, opts.file, progress.update, config.IMPORT_MAX_ROWS);
       progress.stop();
-      process.stdout.write(`共 ${report.total} 行：导入 ${report.created} 人，拒绝 ${report.rejected.length} 行\n`);
+      const existing = report.existing ? `，已存在 ${report.existing} 人（未改动）` : '';
+      process.stdout.write(
+        `共 ${report.total} 行：导入 ${report.created} 人${existing}，拒绝 ${report.rejected.length} 行\n`,
+      );
       for (const r of report.rejected)
         process.stdout.write(`  第 ${r.row} 行${r.username ? `（${r.username}）` : ''}：${r.reason}\n`);
       if (opts.report) {

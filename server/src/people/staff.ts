@@ -4,6 +4,7 @@ import { audit } from '../audit/service';
 import { hashPassword } from '../auth/passwords';
 import { VulnerableResidentModel } from '../callouts/callout.model';
 import type { AppServices, Caller } from '../core/context';
+import { createBindCode } from '../chat/service';
 import { HazardModel } from '../hazards/hazard.model';
 import { GridModel, UserModel, VillageModel } from './models';
 
@@ -137,4 +138,51 @@ export async function deactivateUser(
     after: { active: false, successor: successor?.name, hazards: h, residents: r, subordinates: s },
   });
   return { hazardsHandedOver: successor ? h : 0, residentsHandedOver: successor ? r : 0 };
+}
+
+/** Bring a deactivated person back: they log in again; what was handed over stays with the successor. */
+export async function reactivateUser(services: Pick<AppServices, 'clock'>, caller: Caller, id: string) {
+  const user = await UserModel.findOne({ _id: oid(id), town: caller.town }).lean();
+  if (!user) throw new AppError('USER_NOT_FOUND');
+  if (user.role === 'admin' && caller.role !== 'admin') throw new AppError('FORBIDDEN');
+  if (!TOWN_ROLES.includes(user.role as Role)) throw new AppError('ROLE_NOT_ASSIGNABLE');
+  const after = await UserModel.findOneAndUpdate(
+    { _id: user._id, town: caller.town, active: false },
+    { $set: { active: true } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!after) throw new AppError('USER_ALREADY_ACTIVE');
+  await audit(services, caller.town, caller, 'user.reactivate', {
+    target: user.username,
+    before: { active: false },
+    after: { active: true },
+  });
+  return after;
+}
+
+/**
+ * A one-time WeChat binding code for a staff member, fetched by the town's office (the same code
+ * as the person's own from 我的, 10 minutes): they send `绑定 123456` to the bot.
+ */
+export async function staffBindCode(services: Pick<AppServices, 'config' | 'clock'>, caller: Caller, id: string) {
+  const user = await UserModel.findOne({ _id: oid(id), town: caller.town }).lean();
+  if (!user) throw new AppError('USER_NOT_FOUND');
+  if (!isStaff(user.role as Role)) throw new AppError('BIND_CODE_STAFF_ONLY');
+  // Whoever sends the code acts as this person in chats: an admin's code only from an admin.
+  if (user.role === 'admin' && caller.role !== 'admin') throw new AppError('FORBIDDEN');
+  if (user.active === false) throw new AppError('USER_INACTIVE');
+  const code = await createBindCode(services, {
+    id: String(user._id),
+    _id: user._id,
+    role: user.role as Role,
+    name: user.name,
+    town: caller.town,
+    townId: String(caller.town),
+    gridIds: (user.grids ?? []).map(String),
+  });
+  await audit(services, caller.town, caller, 'user.bind-code', {
+    target: user.username,
+    after: { expiresAt: code.expiresAt },
+  });
+  return code;
 }
