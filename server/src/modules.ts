@@ -4,6 +4,7 @@ import { authModule } from './auth/routes';
 import { metaModule } from './meta/routes';
 import { peopleModule } from './people/routes';
 import { placesModule } from './people/places-routes';
+import { rosterModule } from './people/roster-routes';
 import { townsModule } from './towns/routes';
 import { countyModule } from './county/routes';
 import { mediaModule } from './media/routes';
@@ -51,6 +52,7 @@ export const modules: Module[] = [
   authModule,
   peopleModule,
   placesModule,
+  rosterModule,
   townsModule,
   countyModule,
   metaModule,
