@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { View, Text, Input } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { API_KEY_SCOPES, type ApiKeyCreated, type ApiKeyOut, type ApiKeyScope } from '@yingji/shared';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
+import { useSubmit } from '../../hooks/useSubmit';
 import { api, errorText } from '../../services/api';
 import { formatTime } from '../../text';
 import { Chips, Feedback, SCOPE_LABELS, ShownOnce, confirmAction, type Msg } from './common';
@@ -15,30 +16,20 @@ export function ApiKeys() {
   const [scopes, setScopes] = useState<ApiKeyScope[]>([]);
   const [created, setCreated] = useState<{ name: string; key: string }>();
   const [msg, setMsg] = useState<Msg>();
-  const [formMsg, setFormMsg] = useState<Msg>();
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
+  const submit = useSubmit();
 
-  const create = async () => {
-    if (busyRef.current) return;
-    setFormMsg(undefined);
-    if (!name.trim()) return setFormMsg({ ok: false, text: '请填写密钥名称，如“县数字应急平台”' });
-    if (scopes.length === 0) return setFormMsg({ ok: false, text: '请至少选择一项权限' });
-    busyRef.current = true;
-    setBusy(true);
-    try {
-      const res = await api().post<ApiKeyCreated>('/api/api-keys', { name: name.trim(), scopes });
-      setCreated({ name: name.trim(), key: res.key });
-      setName('');
-      setScopes([]);
-      await list.reload();
-    } catch (e) {
-      setFormMsg({ ok: false, text: errorText(e) });
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
-  };
+  const create = () =>
+    submit.run(
+      async () => {
+        const res = await api().post<ApiKeyCreated>('/api/api-keys', { name: name.trim(), scopes });
+        setCreated({ name: name.trim(), key: res.key });
+        setName('');
+        setScopes([]);
+        await list.reload();
+      },
+      () =>
+        !name.trim() ? '请填写密钥名称，如“县数字应急平台”' : scopes.length === 0 ? '请至少选择一项权限' : undefined,
+    );
 
   const revoke = async (k: ApiKeyOut) => {
     setMsg(undefined);
@@ -89,8 +80,8 @@ export function ApiKeys() {
             onChange={setScopes}
           />
         </View>
-        <Feedback msg={formMsg} />
-        <Button id="api-key-create" type="primary" loading={busy} onClick={create}>
+        <Feedback msg={submit.error ? { ok: false, text: submit.error } : undefined} />
+        <Button id="api-key-create" type="primary" loading={submit.busy} onClick={create}>
           创建密钥
         </Button>
       </View>

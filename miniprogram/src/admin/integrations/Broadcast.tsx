@@ -1,8 +1,9 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { View, Text, Input } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
+import { useSubmit } from '../../hooks/useSubmit';
 import { api, errorText } from '../../services/api';
 import { LEVELS, type WarningLevel } from '../../text';
 import { Chips, Feedback, ShownOnce, confirmAction, type Msg } from './common';
@@ -33,36 +34,28 @@ export function Broadcast() {
   const [levels, setLevels] = useState<WarningLevel[]>();
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   const [msg, setMsg] = useState<Msg>();
-  const [formMsg, setFormMsg] = useState<Msg>();
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
+  const submit = useSubmit();
 
-  const create = async () => {
-    if (busyRef.current) return;
-    setFormMsg(undefined);
-    if (!name.trim()) return setFormMsg({ ok: false, text: '请填写名称，如“双河村应急广播”' });
-    if (!/^https?:\/\/\S+$/.test(url.trim()))
-      return setFormMsg({ ok: false, text: '请填写广播系统的接口网址（https://…）' });
-    if (chosen.length === 0) return setFormMsg({ ok: false, text: '请选择覆盖的村（社区）' });
+  const create = () => {
     const times = Number(repeat);
-    if (!Number.isInteger(times) || times < 1 || times > 10)
-      return setFormMsg({ ok: false, text: '播放次数请填 1 到 10' });
-    busyRef.current = true;
-    setBusy(true);
-    try {
-      const body = { name: name.trim(), url: url.trim(), villageIds: chosen, repeat: times };
-      const res = await api().post<{ id: string; secret: string }>('/api/broadcast-endpoints', body);
-      setCreated({ name: body.name, secret: res.secret });
-      setName('');
-      setUrl('');
-      setChosen([]);
-      await data.reload();
-    } catch (e) {
-      setFormMsg({ ok: false, text: errorText(e) });
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
+    return submit.run(
+      async () => {
+        const body = { name: name.trim(), url: url.trim(), villageIds: chosen, repeat: times };
+        const res = await api().post<{ id: string; secret: string }>('/api/broadcast-endpoints', body);
+        setCreated({ name: body.name, secret: res.secret });
+        setName('');
+        setUrl('');
+        setChosen([]);
+        await data.reload();
+      },
+      () => {
+        if (!name.trim()) return '请填写名称，如“双河村应急广播”';
+        if (!/^https?:\/\/\S+$/.test(url.trim())) return '请填写广播系统的接口网址（https://…）';
+        if (chosen.length === 0) return '请选择覆盖的村（社区）';
+        if (!Number.isInteger(times) || times < 1 || times > 10) return '播放次数请填 1 到 10';
+        return undefined;
+      },
+    );
   };
 
   const remove = async (e: Endpoint) => {
@@ -159,8 +152,8 @@ export function Broadcast() {
                 <View className="field">
                   <Text className="muted">签名密钥由系统生成，登记后显示一次。</Text>
                 </View>
-                <Feedback msg={formMsg} />
-                <Button id="broadcast-create" type="primary" loading={busy} onClick={create}>
+                <Feedback msg={submit.error ? { ok: false, text: submit.error } : undefined} />
+                <Button id="broadcast-create" type="primary" loading={submit.busy} onClick={create}>
                   登记
                 </Button>
               </View>

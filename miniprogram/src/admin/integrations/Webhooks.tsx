@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { View, Text, Input } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { EVENT_NAMES, type EventName, type WebhookCreated } from '@yingji/shared';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
+import { useSubmit } from '../../hooks/useSubmit';
 import { api, errorText } from '../../services/api';
 import { formatTime } from '../../text';
 import { Chips, EVENT_LABELS, Feedback, ShownOnce, confirmAction, type Msg } from './common';
@@ -108,31 +109,24 @@ export function Webhooks() {
   const [created, setCreated] = useState<{ url: string; secret: string }>();
   const [open, setOpen] = useState<string>();
   const [msg, setMsg] = useState<Msg>();
-  const [formMsg, setFormMsg] = useState<Msg>();
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
+  const submit = useSubmit();
 
-  const create = async () => {
-    if (busyRef.current) return;
-    setFormMsg(undefined);
-    if (!/^https?:\/\/\S+$/.test(url.trim()))
-      return setFormMsg({ ok: false, text: '请填写接收推送的网址（https://…）' });
-    if (events.length === 0) return setFormMsg({ ok: false, text: '请至少选择一种事件' });
-    busyRef.current = true;
-    setBusy(true);
-    try {
-      const res = await api().post<WebhookCreated>('/api/webhooks', { url: url.trim(), events });
-      setCreated({ url: url.trim(), secret: res.secret });
-      setUrl('');
-      setEvents([]);
-      await list.reload();
-    } catch (e) {
-      setFormMsg({ ok: false, text: errorText(e) });
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
-  };
+  const create = () =>
+    submit.run(
+      async () => {
+        const res = await api().post<WebhookCreated>('/api/webhooks', { url: url.trim(), events });
+        setCreated({ url: url.trim(), secret: res.secret });
+        setUrl('');
+        setEvents([]);
+        await list.reload();
+      },
+      () =>
+        !/^https?:\/\/\S+$/.test(url.trim())
+          ? '请填写接收推送的网址（https://…）'
+          : events.length === 0
+            ? '请至少选择一种事件'
+            : undefined,
+    );
 
   const stop = async (w: Webhook) => {
     setMsg(undefined);
@@ -184,8 +178,8 @@ export function Webhooks() {
             onChange={setEvents}
           />
         </View>
-        <Feedback msg={formMsg} />
-        <Button id="webhook-create" type="primary" loading={busy} onClick={create}>
+        <Feedback msg={submit.error ? { ok: false, text: submit.error } : undefined} />
+        <Button id="webhook-create" type="primary" loading={submit.busy} onClick={create}>
           新增推送
         </Button>
       </View>

@@ -4,7 +4,8 @@ import { Button } from '@nutui/nutui-react-taro';
 import { EquipmentCreate, RescueTeamCreate } from '@yingji/shared';
 import { TownMap, type LatLng } from '../../components/TownMap';
 import { useMapLayers } from '../../components/map/useMapLayers';
-import { api, errorText } from '../../services/api';
+import { useSubmit } from '../../hooks/useSubmit';
+import { api } from '../../services/api';
 
 /** One labelled text box of a form. */
 export function Field(props: {
@@ -62,11 +63,8 @@ export function TeamForm(props: { onDone: (name: string) => void; onCancel: () =
   const [phone, setPhone] = useState('');
   const [members, setMembers] = useState('');
   const [place, setPlace] = useState<LatLng>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const save = async () => {
-    setError(undefined);
-    if (!place) return setError('请在地图上点选队伍驻地');
+  const submit = useSubmit();
+  const save = () => {
     const body = {
       name,
       ...(kind.trim() ? { kind: kind.trim() } : {}),
@@ -75,16 +73,18 @@ export function TeamForm(props: { onDone: (name: string) => void; onCancel: () =
       location: place,
     };
     const check = RescueTeamCreate.safeParse(body);
-    if (!check.success) return setError(check.error.issues[0]?.message ?? '请检查填写的内容');
-    setBusy(true);
-    try {
-      await api().post('/api/rescue-teams', check.data);
-      props.onDone(check.data.name);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    return submit.run(
+      async () => {
+        if (!check.success) return;
+        await api().post('/api/rescue-teams', check.data);
+        props.onDone(check.data.name);
+      },
+      () => {
+        if (!place) return '请在地图上点选队伍驻地';
+        if (!check.success) return check.error.issues[0]?.message ?? '请检查填写的内容';
+        return undefined;
+      },
+    );
   };
   return (
     <View className="card" id="team-form">
@@ -103,16 +103,16 @@ export function TeamForm(props: { onDone: (name: string) => void; onCancel: () =
         value={place}
         onChange={(p) => {
           setPlace(p);
-          setError(undefined);
+          submit.setError(undefined);
         }}
       />
-      {error ? (
+      {submit.error ? (
         <Text className="error-text" id="team-error">
-          {error}
+          {submit.error}
         </Text>
       ) : null}
       <View className="row">
-        <Button id="team-save" type="primary" loading={busy} onClick={save}>
+        <Button id="team-save" type="primary" loading={submit.busy} onClick={save}>
           保存队伍
         </Button>
         <Button onClick={props.onCancel}>取消</Button>
@@ -130,13 +130,9 @@ export function EquipmentForm(props: { onDone: (name: string) => void; onCancel:
   const [keeper, setKeeper] = useState('');
   const [phone, setPhone] = useState('');
   const [place, setPlace] = useState<LatLng>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const save = async () => {
-    setError(undefined);
+  const submit = useSubmit();
+  const save = () => {
     const n = int(count);
-    if (n === undefined || !Number.isInteger(n) || n < 0) return setError('数量请填写 0 或正整数');
-    if (!place) return setError('请在地图上点选存放位置');
     const body = {
       name,
       count: n,
@@ -146,16 +142,19 @@ export function EquipmentForm(props: { onDone: (name: string) => void; onCancel:
       location: place,
     };
     const check = EquipmentCreate.safeParse(body);
-    if (!check.success) return setError(check.error.issues[0]?.message ?? '请检查填写的内容');
-    setBusy(true);
-    try {
-      await api().post('/api/equipment', check.data);
-      props.onDone(check.data.name);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    return submit.run(
+      async () => {
+        if (!check.success) return;
+        await api().post('/api/equipment', check.data);
+        props.onDone(check.data.name);
+      },
+      () => {
+        if (n === undefined || !Number.isInteger(n) || n < 0) return '数量请填写 0 或正整数';
+        if (!place) return '请在地图上点选存放位置';
+        if (!check.success) return check.error.issues[0]?.message ?? '请检查填写的内容';
+        return undefined;
+      },
+    );
   };
   return (
     <View className="card" id="equipment-form">
@@ -175,16 +174,16 @@ export function EquipmentForm(props: { onDone: (name: string) => void; onCancel:
         value={place}
         onChange={(p) => {
           setPlace(p);
-          setError(undefined);
+          submit.setError(undefined);
         }}
       />
-      {error ? (
+      {submit.error ? (
         <Text className="error-text" id="eq-error">
-          {error}
+          {submit.error}
         </Text>
       ) : null}
       <View className="row">
-        <Button id="eq-save" type="primary" loading={busy} onClick={save}>
+        <Button id="eq-save" type="primary" loading={submit.busy} onClick={save}>
           保存装备
         </Button>
         <Button onClick={props.onCancel}>取消</Button>

@@ -5,7 +5,8 @@ import { ResidentCreate, calloutsApi, type UserOut } from '@yingji/shared';
 import { Chips } from '../../components/Chips';
 import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
-import { api, errorText } from '../../services/api';
+import { useSubmit } from '../../hooks/useSubmit';
+import { api } from '../../services/api';
 import { RESIDENT_KIND_LABELS } from '../../services/callouts';
 
 interface GridItem {
@@ -30,8 +31,7 @@ export function ResidentForm(props: { onDone: (name: string) => void; onCancel: 
   const [address, setAddress] = useState('');
   const [grid, setGrid] = useState<string>();
   const [responsible, setResponsible] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const submit = useSubmit();
   const chosenGrid = grids.data?.items.find((g) => g.id === grid);
   // The grid's own members first: they know the household best.
   const candidates = (staff.data?.items ?? [])
@@ -43,11 +43,7 @@ export function ResidentForm(props: { onDone: (name: string) => void; onCancel: 
           (u.role === 'cadre' && u.villageId === chosenGrid.villageId)),
     )
     .sort((a, b) => (a.role === b.role ? 0 : a.role === 'grid' ? -1 : 1));
-  const save = async () => {
-    setError(undefined);
-    if (!kind) return setError('请选择类别');
-    if (!grid) return setError('请选择所在网格');
-    if (!responsible) return setError('请选择包保责任人');
+  const save = () => {
     const body = {
       kind,
       name,
@@ -57,16 +53,20 @@ export function ResidentForm(props: { onDone: (name: string) => void; onCancel: 
       responsibleId: responsible,
     };
     const check = ResidentCreate.safeParse(body);
-    if (!check.success) return setError(check.error.issues[0]?.message ?? '请检查填写的内容');
-    setBusy(true);
-    try {
-      await calloutsApi(api()).createResident(check.data);
-      props.onDone(check.data.name);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    return submit.run(
+      async () => {
+        if (!check.success) return;
+        await calloutsApi(api()).createResident(check.data);
+        props.onDone(check.data.name);
+      },
+      () => {
+        if (!kind) return '请选择类别';
+        if (!grid) return '请选择所在网格';
+        if (!responsible) return '请选择包保责任人';
+        if (!check.success) return check.error.issues[0]?.message ?? '请检查填写的内容';
+        return undefined;
+      },
+    );
   };
   return (
     <View className="card" id="resident-form">
@@ -125,13 +125,13 @@ export function ResidentForm(props: { onDone: (name: string) => void; onCancel: 
           )}
         </View>
       ) : null}
-      {error ? (
+      {submit.error ? (
         <Text className="error-text" id="resident-error">
-          {error}
+          {submit.error}
         </Text>
       ) : null}
       <View className="row">
-        <Button id="resident-save" type="primary" loading={busy} onClick={save}>
+        <Button id="resident-save" type="primary" loading={submit.busy} onClick={save}>
           保存
         </Button>
         <Button onClick={props.onCancel}>取消</Button>
