@@ -99,3 +99,41 @@ describe('奖励规则 in the settings', () => {
     expect(after.rewards).toEqual({ trigger: 'accepted', roles: ['resident', 'grid'], rules });
   });
 });
+
+describe('订阅消息模板 in the settings', () => {
+  const templates = async () =>
+    ((await townsApi(xt.admin).config()).subscribe as { templates: Record<string, unknown> }).templates;
+
+  it('refuses a keyword filled with a value the message does not have', async () => {
+    await refused(
+      { subscribe: { templates: { warning: { templateId: 'tmpl-w', fields: { thing1: 'amount' } } } } },
+      'subscribe.templates.warning.fields.thing1',
+      '可用的取值：title、level、levelLabel、area、body、time、expires',
+    );
+  });
+
+  it('changes a template, takes a keyword out and takes a whole template out (sent as null)', async () => {
+    await townsApi(xt.admin).patchConfig({
+      subscribe: { templates: { tip_status: { templateId: 'tmpl-a', fields: { thing1: 'code', time2: 'time' } } } },
+    });
+    await townsApi(xt.admin).patchConfig({
+      subscribe: {
+        templates: {
+          tip_status: { templateId: 'tmpl-b', fields: { time2: null, phrase3: 'status' } },
+          drill: null,
+        },
+      },
+    });
+    expect(await templates()).toEqual({
+      tip_status: { templateId: 'tmpl-b', fields: { thing1: 'code', phrase3: 'status' } },
+    });
+    const log = await townsApi(xt.admin).audit();
+    expect(log.items[0]).toMatchObject({
+      action: 'town.config',
+      before: { subscribe: { templates: { tip_status: { templateId: 'tmpl-a' } } } },
+      after: { subscribe: { templates: { tip_status: { templateId: 'tmpl-b' } } } },
+    });
+    await townsApi(xt.admin).patchConfig({ subscribe: { templates: { tip_status: null } } });
+    expect(await templates()).toEqual({});
+  });
+});

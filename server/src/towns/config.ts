@@ -5,6 +5,22 @@ import { TownModel } from '../people/town.model';
 import { ModerationSettingsSchema } from '../moderation/settings';
 import { SubscribeSettingsSchema } from '../subscriptions/settings';
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Subscription settings without the templates and keywords set to null (taken out). */
+function withoutRemoved(v: unknown): unknown {
+  if (!isObject(v) || !isObject(v.templates)) return v;
+  const templates: Record<string, unknown> = {};
+  for (const [kind, t] of Object.entries(v.templates)) {
+    if (t === null) continue;
+    templates[kind] =
+      isObject(t) && isObject(t.fields)
+        ? { ...t, fields: Object.fromEntries(Object.entries(t.fields).filter(([, f]) => f !== null)) }
+        : t;
+  }
+  return { ...v, templates };
+}
+
 /**
  * Per-town configuration (the FixMyStreet "cobrand" idea): every rule that differs between towns
  * lives here with a default, and is stored in the town's `config` field. Capabilities add their
@@ -107,9 +123,10 @@ export const TownConfigSchema = z.object({
   /**
    * Mini-program subscription messages: per message kind, the template id and its keyword mapping
    * (the one place for them; an older `wechatSubscribeTemplates` of bare ids is dropped, see
-   * towns/service.ts).
+   * towns/service.ts). A template or keyword the console takes out is sent as null (settings merge
+   * key by key) and dropped here.
    */
-  subscribe: SubscribeSettingsSchema,
+  subscribe: z.preprocess(withoutRemoved, SubscribeSettingsSchema),
   /** Content check of residents' text and photos: the local word list's extra words, the scene. */
   moderation: ModerationSettingsSchema,
   /**
