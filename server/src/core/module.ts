@@ -7,6 +7,8 @@ export interface Job {
   name: string;
   everyMs: number;
   run(services: AppServices): Promise<unknown>;
+  /** Run also whenever this fires (e.g. something was enqueued for the job); returns the unsubscribe. */
+  wakeOn?(wake: () => void): () => void;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Types } from 'mongoose';
 import type { Clock } from '../core/clock';
+import { isDuplicateKey } from '../db/duplicate';
 import { DeliveryModel, type DeliveryChannel } from './delivery.model';
+import { wakeOutbox } from './wake';
 
 export interface OutboundMessage {
   town: Types.ObjectId | string;
@@ -36,6 +38,7 @@ export async function enqueue(clock: Clock, messages: OutboundMessage[]): Promis
   if (messages.length === 0) return 0;
   const now = clock.now();
   const docs = messages.map((m) => ({ ...m, state: 'pending', attempts: 0, nextAttemptAt: m.notBefore ?? now }));
+  const due = messages.filter((m) => !m.notBefore || m.notBefore <= now).map((m) => m.channel);
   try {
     const res = await DeliveryModel.insertMany(docs, { ordered: false, rawResult: true });
     return res.insertedCount;
@@ -49,8 +52,10 @@ export async function enqueue(clock: Clock, messages: OutboundMessage[]): Promis
     };
     const writeErrors = err.writeErrors ?? [];
     const onlyDuplicates =
-      (err.code === 11000 || writeErrors.length > 0) && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+      (isDuplicateKey(err) || writeErrors.length > 0) && writeErrors.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err));
     if (!onlyDuplicates) throw e;
     return err.insertedDocs?.length ?? err.result?.insertedCount ?? 0;
+  } finally {
+    wakeOutbox(due);
   }
 }

@@ -11,6 +11,7 @@ import {
 import type { Module, Job } from '../core/module';
 import { DeliveryModel, type DeliveryChannel } from './delivery.model';
 import { claimForBot, listParked, reapBotLeases, recordBotResult, retryParked } from './service';
+import { onOutboxWake } from './wake';
 import { SERVER_CHANNELS, runOutboxPass } from './worker';
 
 /** Poll interval of the workers (OUTBOX_POLL_MS, validated in config.ts); read when the job is scheduled. */
@@ -22,6 +23,7 @@ const channelJob = (channel: DeliveryChannel): Job => ({
     return pollMs();
   },
   run: (services) => runOutboxPass(services, channel),
+  wakeOn: (wake) => onOutboxWake(channel, wake),
 });
 
 /** Old sent deliveries are kept 30 days (the per-member limits read the last hour). */
