@@ -13,7 +13,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Types } from 'mongoose';
-import { CalloutModel, type Level } from './callout.model';
+import { CalloutModel, CalloutRecipientModel, type Level } from './callout.model';
 
 export interface CalloutHead {
   _id: Types.ObjectId;
@@ -22,6 +22,22 @@ export interface CalloutHead {
   level: Level;
   step: number;
   exercise: boolean;
+  /** `preparing`: recipients still being written (an answer may come before its recipient). */
+  status: 'preparing' | 'active' | 'closed';
+}
+
+/**
+ * An answer that came before its recipient's document: the first step goes out while recipients
+ * are written (create.ts). Waits while the call-out is still `preparing`; true once it is there.
+ */
+export async function recipientWritten(calloutId: Types.ObjectId, recipientId: string, maxMs = 10_000) {
+  for (const until = Date.now() + maxMs; ;) {
+    if (await CalloutRecipientModel.exists({ _id: recipientId })) return true;
+    const preparing = await CalloutModel.exists({ _id: calloutId, status: 'preparing' });
+    if (!preparing) return Boolean(await CalloutRecipientModel.exists({ _id: recipientId }));
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Short: a step advanced by another process shows in an answer's ackStep within this long. */
@@ -32,9 +48,17 @@ const heads = new LRUCache<string, CalloutHead>({ max: 500, ttl: HEAD_TTL_MS });
 export async function calloutHead(id: string, town?: Types.ObjectId): Promise<CalloutHead | null> {
   let head = heads.get(id);
   if (!head) {
-    const c = await CalloutModel.findById(id).select('town title level step exercise').lean<CalloutHead>();
+    const c = await CalloutModel.findById(id).select('town title level step exercise status').lean<CalloutHead>();
     if (!c) return null;
-    head = { _id: c._id, town: c.town, title: c.title, level: c.level, step: c.step, exercise: !!c.exercise };
+    head = {
+      _id: c._id,
+      town: c.town,
+      title: c.title,
+      level: c.level,
+      step: c.step,
+      exercise: !!c.exercise,
+      status: c.status,
+    };
     heads.set(id, head);
   }
   return !town || String(head.town) === String(town) ? head : null;

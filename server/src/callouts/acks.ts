@@ -5,7 +5,7 @@ import type { AppServices, Caller } from '../core/context';
 import { enqueue } from '../outbox/enqueue';
 import { UserModel } from '../people/models';
 import { CalloutModel, CalloutRecipientModel, type RecipientLean } from './callout.model';
-import { calloutHead, countAcks } from './ack-tally';
+import { calloutHead, countAcks, recipientWritten } from './ack-tally';
 import { calloutIdFrom, text } from './messages';
 import { type CalloutLean, rid } from './common';
 
@@ -65,6 +65,7 @@ export async function acknowledge(services: AppServices, input: AcknowledgeInput
     ackAt = at;
   } else {
     const r = await CalloutRecipientModel.findById(id).select('ackAt').lean();
+    if (!r && c.status === 'preparing' && (await recipientWritten(c._id, id))) return acknowledge(services, input);
     if (!r) throw new AppError('CALLOUT_NOT_RECIPIENT');
     ackAt = r.ackAt ?? at;
   }

@@ -20,6 +20,8 @@ const calloutSchema = new Schema(
       villages: { type: [{ type: Schema.Types.ObjectId, ref: 'Village' }], default: [] },
       grids: { type: [{ type: Schema.Types.ObjectId, ref: 'Grid' }], default: [] },
     },
+    /** The office's request as given (area, named recipients): a creation cut short is finished from it. */
+    request: { type: Schema.Types.Mixed },
     exercise: { type: Boolean, default: false },
     /** preparing: recipients being written; active: the ladder runs; closed: finished by the office. */
     status: { type: String, enum: ['preparing', 'active', 'closed'], default: 'preparing' },
@@ -56,6 +58,7 @@ const calloutSchema = new Schema(
 calloutSchema.index({ town: 1, status: 1, nextStepAt: 1 });
 calloutSchema.index({ status: 1, nextStepAt: 1 });
 calloutSchema.index({ town: 1, issuedAt: -1 });
+calloutSchema.index({ status: 1, issuedAt: 1 });
 
 export const CalloutModel = model('Callout', calloutSchema);
 

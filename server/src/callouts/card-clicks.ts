@@ -37,8 +37,14 @@ interface Member {
   wecomUserId: string;
 }
 
-/** Acknowledge the clicks; returns how many answers were new (counted). */
-export async function acknowledgeCardClicks(services: AppServices, clicks: CardClick[]): Promise<number> {
+/**
+ * Acknowledge the clicks; returns how many answers were new (counted), and the clicks that came
+ * before their recipient's document was written (the call-out still `preparing`): try those again.
+ */
+export async function acknowledgeCardClicks(
+  services: AppServices,
+  clicks: CardClick[],
+): Promise<{ counted: number; early: CardClick[] }> {
   const at = services.clock.now();
   const wecomIds = [...new Set(clicks.map((c) => c.wecomUserId))];
   const towns = [...new Map(clicks.flatMap((c) => c.towns).map((t) => [String(t), t])).values()];
@@ -57,6 +63,7 @@ export async function acknowledgeCardClicks(services: AppServices, clicks: CardC
   }
 
   const cardUpdates: OutboundMessage[] = [];
+  const early: CardClick[] = [];
   const counted = await Promise.all(
     [...byCallout].map(async ([calloutId, items]) => {
       const head = await calloutHead(calloutId);
@@ -75,6 +82,8 @@ export async function acknowledgeCardClicks(services: AppServices, clicks: CardC
             .lean()
         ).map((r) => r._id),
       );
+      if (head.status === 'preparing')
+        early.push(...mine.filter((i) => !known.has(rid(head._id, String(i.member._id)))).map((i) => i.click));
       if (known.size === 0) return 0;
       const set = { acked: true, ackAt: at, ackChannel: 'wecom_card', ackStep: Math.max(0, head.step) };
       const inIds = { $in: [...known] };
@@ -106,5 +115,5 @@ export async function acknowledgeCardClicks(services: AppServices, clicks: CardC
     }),
   );
   await enqueue(services.clock, cardUpdates);
-  return counted.reduce((a, b) => a + b, 0);
+  return { counted: counted.reduce((a, b) => a + b, 0), early };
 }

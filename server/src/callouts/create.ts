@@ -3,6 +3,7 @@ import { AppError, type CalloutCreate } from '@yingji/shared';
 import { Types } from 'mongoose';
 import { cacheMark, rememberCallers } from '../core/caller-cache';
 import type { AppServices, Caller } from '../core/context';
+import { isDuplicateKey } from '../db/duplicate';
 import { ChatGroupModel, GridModel, UserModel, VillageModel } from '../people/models';
 import { loadTownConfig } from '../towns/config';
 import {
@@ -13,8 +14,9 @@ import {
   type RecipientLean,
 } from './callout.model';
 import { bucketCount, windowsFor } from './ladder';
-import { RESPONSIBLE_ROLES, type UserPick, rid, oid } from './common';
-import { runDueSteps } from './steps';
+import { forgetCalloutHead } from './ack-tally';
+import { RESPONSIBLE_ROLES, type CalloutLean, type UserPick, rid, oid } from './common';
+import { startFirstStep } from './steps';
 
 /** Villages and grids by id or code; unknown ones are refused (nothing is stored). */
 async function resolveArea(town: Types.ObjectId, area: CalloutCreate['area']) {
@@ -45,24 +47,12 @@ async function resolveArea(town: Types.ObjectId, area: CalloutCreate['area']) {
   };
 }
 
-/**
- * Issue a warning: resolve its area to chat groups and responsible persons (plus named recipients
- * and the persons responsible for vulnerable residents there), store one recipient document per
- * person, and enqueue step 0 (notify). Sending is left to the outbox workers.
- */
-export async function createCallout(
-  services: AppServices,
-  caller: Caller,
-  input: CalloutCreate,
-  extra: { cap?: { sender: string; identifier: string; sent: string } } = {},
-): Promise<{ id: string; recipients: number }> {
-  const town = caller.town;
+/** Who a warning reaches, resolved from its request (the office's, or a stored one on recovery). */
+export async function gatherRecipients(town: Types.ObjectId, input: Pick<CalloutCreate, 'area' | 'recipients'>) {
   const userFields = 'town name role village grids superior wecomUserId wechatyContactIds active';
-  const mark = cacheMark();
   // Everything that does not depend on the area is read at the same time as it.
-  const [area, cfg, allStaff, named, allResidents, allGroups] = await Promise.all([
+  const [area, allStaff, named, allResidents, allGroups] = await Promise.all([
     resolveArea(town, input.area),
-    loadTownConfig(town),
     input.recipients?.length && !input.area
       ? Promise.resolve([] as UserPick[])
       : UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
@@ -76,8 +66,6 @@ export async function createCallout(
     VulnerableResidentModel.find({ town, active: true }).lean(),
     ChatGroupModel.find({ town }).lean(),
   ]);
-  const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
-
   const inArea = (u: UserPick) =>
     area.whole ||
     (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
@@ -101,9 +89,6 @@ export async function createCallout(
 
   const people = new Map<string, UserPick>();
   for (const u of [...staff, ...named, ...responsible]) people.set(String(u._id), u);
-  if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
-  // They are about to answer (the API's ack, the mini-program): who they are is known already.
-  rememberCallers(mark, [...people.values()]);
 
   const groups = allGroups.filter((g) =>
     area.whole
@@ -112,8 +97,6 @@ export async function createCallout(
         ? area.gridSet.has(String(g.grid))
         : !!g.village && area.villageIds.some((v) => String(v) === String(g.village)),
   );
-
-  const now = services.clock.now();
   const residentsOf = new Map<string, typeof residents>();
   for (const r of residents) {
     if (!people.has(String(r.responsible))) continue;
@@ -121,46 +104,29 @@ export async function createCallout(
     list.push(r);
     residentsOf.set(String(r.responsible), list);
   }
-  const wecomCount = [...people.values()].filter((u) => u.wecomUserId).length;
-  const callout = await CalloutModel.create({
-    town,
-    title: input.title,
-    level: input.level,
-    body: input.body ?? '',
-    event: input.event,
-    area: { villages: area.whole ? [] : area.villageIds, grids: area.gridIds },
-    exercise: input.exercise ?? false,
-    status: 'preparing',
-    createdBy: caller._id,
-    issuedAt: now,
-    expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
-    ackMinutes,
-    waitMinutes,
-    step: -1,
-    buckets: bucketCount(wecomCount),
-    groups: groups.map((g) => g._id),
-    summary: { total: people.size, acked: 0 },
-    oneToOne: { total: [...residentsOf.values()].reduce((s, l) => s + l.length, 0), contacted: 0, transferred: 0 },
-    cap: extra.cap,
-  });
+  return { area, people, groups, residentsOf };
+}
+type Gathered = Awaited<ReturnType<typeof gatherRecipients>>;
 
+/** One recipient document per person (with their groups) and one contact per vulnerable resident. */
+export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, now: Date, g: Gathered) {
   // Groups by grid and by village, so each person's groups are looked up, not searched for.
   const groupsByGrid = new Map<string, Types.ObjectId[]>();
   const groupsByVillage = new Map<string, Types.ObjectId[]>();
-  for (const g of groups) {
-    const [index, key] = g.grid ? [groupsByGrid, String(g.grid)] : [groupsByVillage, String(g.village)];
-    index.set(key, [...(index.get(key) ?? []), g._id]);
+  for (const group of g.groups) {
+    const [index, key] = group.grid ? [groupsByGrid, String(group.grid)] : [groupsByVillage, String(group.village)];
+    index.set(key, [...(index.get(key) ?? []), group._id]);
   }
-  const docs = [...people.values()].map((u) => {
-    const mine = residentsOf.get(String(u._id)) ?? [];
+  const docs = [...g.people.values()].map((u) => {
+    const mine = g.residentsOf.get(String(u._id)) ?? [];
     const userGroups = [
       ...(u.grids ?? []).flatMap((x) => groupsByGrid.get(String(x)) ?? []),
       ...(groupsByVillage.get(String(u.village)) ?? []),
     ];
     const wechatyContactId = u.wechatyContactIds?.[0];
     return {
-      _id: rid(callout._id, u._id),
-      callout: callout._id,
+      _id: rid(calloutId, u._id),
+      callout: calloutId,
       town,
       user: u._id,
       name: u.name,
@@ -181,15 +147,10 @@ export async function createCallout(
       updatedAt: now,
     };
   });
-  // Thousands of documents built typed above: inserted without Mongoose's per-document casting
-  // and validation, in chunks in parallel (PostgreSQL spreads them over its backends).
-  const chunks: (typeof docs)[] = [];
-  for (let i = 0; i < docs.length; i += 1000) chunks.push(docs.slice(i, i + 1000).map(withoutUndefined));
-  await Promise.all(chunks.map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true })));
-  const contacts = [...residentsOf.entries()].flatMap(([userId, list]) =>
+  const contacts = [...g.residentsOf.entries()].flatMap(([userId, list]) =>
     list.map((r) => ({
-      _id: rid(callout._id, r._id),
-      callout: callout._id,
+      _id: rid(calloutId, r._id),
+      callout: calloutId,
       town,
       resident: r._id,
       residentName: r.name,
@@ -197,11 +158,90 @@ export async function createCallout(
       responsible: oid(userId),
     })),
   );
-  if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false });
+  return { docs: docs satisfies RecipientLean[], contacts };
+}
 
-  await CalloutModel.updateOne({ _id: callout._id }, { $set: { status: 'active', nextStepAt: now } }).exec();
-  await runDueSteps(services, String(callout._id), docs satisfies RecipientLean[]);
+/**
+ * Thousands of documents built typed: inserted without Mongoose's per-document casting and
+ * validation, in chunks in parallel (PostgreSQL spreads them over its backends). Already there
+ * (a repeat after a crash) counts as written.
+ */
+export async function writeRecipients(docs: RecipientLean[]): Promise<void> {
+  const chunks: RecipientLean[][] = [];
+  for (let i = 0; i < docs.length; i += 1000) chunks.push(docs.slice(i, i + 1000).map(withoutUndefined));
+  await Promise.all(
+    chunks.map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true }).catch(onlyRepeats)),
+  );
+}
+
+export async function writeContacts(contacts: ReturnType<typeof recipientDocs>['contacts']): Promise<void> {
+  if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false }).catch(onlyRepeats);
+}
+
+function onlyRepeats(e: { writeErrors?: unknown[] }): void {
+  const errors = e.writeErrors ?? [e];
+  if (!errors.every((w) => isDuplicateKey(w) || isDuplicateKey((w as { err?: unknown }).err))) throw e;
+}
+
+/**
+ * Issue a warning: resolve its area to chat groups and responsible persons (plus named recipients
+ * and the persons responsible for vulnerable residents there), and send the first step while one
+ * recipient document per person is written: the messages need only who they are, and every
+ * moment counts. The call-out is `preparing` until its recipients are all written; an answer
+ * that arrives before its recipient document waits for it (acks.ts, card-clicks.ts). A creation
+ * cut short by a crash is finished by the `callouts:finish-preparing` job from the stored request.
+ */
+export async function createCallout(
+  services: AppServices,
+  caller: Caller,
+  input: CalloutCreate,
+  extra: { cap?: { sender: string; identifier: string; sent: string } } = {},
+): Promise<{ id: string; recipients: number }> {
+  const town = caller.town;
+  const mark = cacheMark();
+  const [gathered, cfg] = await Promise.all([gatherRecipients(town, input), loadTownConfig(town)]);
+  const { area, people, groups, residentsOf } = gathered;
+  if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
+  // They are about to answer (the API's ack, the mini-program): who they are is known already.
+  rememberCallers(mark, [...people.values()]);
+  const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
+
+  const now = services.clock.now();
+  const wecomCount = [...people.values()].filter((u) => u.wecomUserId).length;
+  const callout = await CalloutModel.create({
+    town,
+    title: input.title,
+    level: input.level,
+    body: input.body ?? '',
+    event: input.event,
+    area: { villages: area.whole ? [] : area.villageIds, grids: area.gridIds },
+    request: { area: input.area ?? null, recipients: input.recipients ?? [] },
+    exercise: input.exercise ?? false,
+    status: 'preparing',
+    createdBy: caller._id,
+    issuedAt: now,
+    expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+    ackMinutes,
+    waitMinutes,
+    step: -1,
+    buckets: bucketCount(wecomCount),
+    groups: groups.map((g) => g._id),
+    summary: { total: people.size, acked: 0 },
+    oneToOne: { total: [...residentsOf.values()].reduce((s, l) => s + l.length, 0), contacted: 0, transferred: 0 },
+    cap: extra.cap,
+  });
+  const { docs, contacts } = recipientDocs(callout._id, town, now, gathered);
+  // The first step names the residents each person must contact: those are written first (few).
+  await writeContacts(contacts);
+  await Promise.all([startFirstStep(services, callout.toObject() as CalloutLean, docs), writeRecipients(docs)]);
+  await activate(callout._id);
   return { id: String(callout._id), recipients: people.size };
+}
+
+/** Every recipient written: the ladder runs from now on. */
+export async function activate(calloutId: Types.ObjectId): Promise<void> {
+  await CalloutModel.updateOne({ _id: calloutId, status: 'preparing' }, { $set: { status: 'active' } }).exec();
+  forgetCalloutHead(calloutId);
 }
 
 /** The driver would store an undefined field as null; Mongoose leaves it out. So do we. */

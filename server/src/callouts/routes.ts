@@ -33,6 +33,7 @@ import type { Module } from '../core/module';
 import { calloutDeliveries } from './board';
 import { CalloutModel } from './callout.model';
 import { calloutToCap, capToCallout } from './cap';
+import { finishPreparing } from './recover';
 import { confirmContact, createResident, listContacts, listResidents } from './one-to-one';
 import {
   ackLatest,
@@ -73,7 +74,10 @@ function assertNotExpired(expiresAt: string | undefined, now: Date) {
 /** Warnings and call-outs (预警叫应): issue, watch, answer, escalate, export; one-to-one; CAP. */
 export const calloutsModule: Module = {
   name: 'callouts',
-  jobs: [{ name: 'callouts:ladder', everyMs: 5_000, run: (services) => runLadder(services) }],
+  jobs: [
+    { name: 'callouts:ladder', everyMs: 5_000, run: (services) => runLadder(services) },
+    { name: 'callouts:finish-preparing', everyMs: 30_000, run: (services) => finishPreparing(services) },
+  ],
   routes(api) {
     api.route(
       {

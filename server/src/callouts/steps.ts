@@ -67,6 +67,21 @@ export async function runDueSteps(
   }
 }
 
+/**
+ * The first step (notify everyone), while the call-out is still `preparing`: its messages need only
+ * who the recipients are, so they go out while the recipients' documents are being written. Moves
+ * the step from -1 to 0 once (a repeat, e.g. by the recovery of a crashed creation, enqueues
+ * nothing new: the keys are the same).
+ */
+export async function startFirstStep(services: AppServices, c: CalloutLean, people: RecipientLean[]): Promise<void> {
+  await carryOutStep(services, c, 0, people);
+  await CalloutModel.updateOne(
+    { _id: c._id, step: -1 },
+    { $set: { step: 0, nextStepAt: stepDueAt(c.issuedAt, 1, c.ackMinutes, c.waitMinutes) } },
+  ).exec();
+  forgetCalloutHead(c._id);
+}
+
 /** Build and enqueue the messages of one ladder step. Idempotency keys make a repeat harmless. */
 async function carryOutStep(
   services: AppServices,

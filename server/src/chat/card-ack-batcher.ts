@@ -9,6 +9,8 @@ import type { AppServices } from '../core/context';
  */
 export class CardAckBatcher {
   private waiting: { click: CardClick; done: () => void }[] = [];
+  /** How often each early click was tried. */
+  private early = new WeakMap<CardClick, number>();
   private running = false;
 
   constructor(
@@ -20,6 +22,20 @@ export class CardAckBatcher {
   /** Full (a flood): the callback answers 503 so that WeCom retries later. */
   get full(): boolean {
     return this.waiting.length >= this.capacity;
+  }
+
+  /**
+   * Clicks that came before their recipient was written (the call-out still `preparing`, its
+   * first step sent while recipients are written): tried again shortly, for up to 10 seconds.
+   */
+  private later(clicks: CardClick[]): void {
+    const again = clicks.filter((c) => {
+      const tries = (this.early.get(c) ?? 0) + 1;
+      this.early.set(c, tries);
+      if (tries > 50) this.services.log.warn({ callout: c.calloutId }, 'card click before its recipient: given up');
+      return tries <= 50;
+    });
+    if (again.length) setTimeout(() => again.forEach((c) => void this.add(c)), 200).unref();
   }
 
   /** Resolves when the click is recorded (or given up on, logged). */
@@ -47,7 +63,8 @@ export class CardAckBatcher {
   private async write(clicks: CardClick[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await acknowledgeCardClicks(this.services, clicks);
+        const { early } = await acknowledgeCardClicks(this.services, clicks);
+        this.later(early);
         return;
       } catch (err) {
         if (attempt >= 5) {
