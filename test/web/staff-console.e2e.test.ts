@@ -1,5 +1,6 @@
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hazardsApi, type ApiClient, type UserOut } from '@yingji/shared';
+import { ApiClient, botTransport, chatApi, hazardsApi, type UserOut } from '@yingji/shared';
 import { seedDemoTown } from '../../server/src/demo-seed';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
@@ -9,7 +10,9 @@ import { SHOWN, collectErrors, launch, login, newContext, shot } from './support
 /**
  * 人员 at a desk (1366×900), in headless Chromium against the real H5 build and server: the
  * town's admin adds a grid member to a village and grid under a superior, edits their phone and
- * grid, and deactivates a grid member who still has an open hazard, handing it to a successor.
+ * grid, and deactivates a grid member who still has an open hazard, handing it to a successor,
+ * then brings them back, gets a WeChat binding code for a member (used by the bot) and uploads the
+ * Excel roster (a file with a bad row imports nobody, the fixed file imports everyone).
  */
 useTestDatabase();
 jest.setTimeout(180_000);
@@ -20,11 +23,14 @@ let ctx: BrowserContext;
 let page: Page;
 let office: ApiClient;
 let errors: string[];
+const BOT_TOKEN = 'bot-token-for-staff-console-0123456789';
+/** The hazard handed over when its member was deactivated. */
+let handedOver: string;
 
 beforeAll(async () => {
   ensureBuild('h5');
   await seedDemoTown();
-  srv = await startTestServer();
+  srv = await startTestServer({ env: { BOT_TOKEN } });
   office = await srv.login('office', 'Office@2024');
   browser = await launch();
   ctx = await newContext(browser, 'desk');
@@ -123,6 +129,7 @@ describe('the town admin keeps the roster in 人员', () => {
       description: '双河村一组挡墙开裂（停用移交测试）',
       location: { lat: 29.785, lng: 107.88, address: '双河村一组' },
     });
+    handedOver = h.id;
     await hazardsApi(office).act(h.id, {
       action: 'assign',
       responsibleUserId: leaving.id,
@@ -146,6 +153,81 @@ describe('the town admin keeps the roster in 人员', () => {
     expect((await hazardsApi(office).get(h.id)).responsibleUser?.id).toBe(successor.id);
     expect((await users()).find((u) => u.id === leaving.id)?.active).toBe(false);
     await shot(page, 'admin-staff');
+  });
+
+  it('brings the deactivated member back with 恢复; the handed-over hazard stays with the successor', async () => {
+    const all = await users();
+    const back = all.find((u) => u.username === 'grid.sh-01')!;
+    const successor = all.find((u) => u.username === 'grid.sh-03')!;
+    const off = page.locator(`${SHOWN} #staff-inactive-list .staff-row`, { hasText: '双河村网格员1' });
+    await off.waitFor({ timeout: 15_000 });
+    expect(await page.locator(`${SHOWN} #staff-list .staff-row`, { hasText: '双河村网格员1' }).count()).toBe(0);
+    await shot(page, 'admin-staff-inactive');
+    await off.locator('.staff-reactivate').click();
+    await message('已恢复 双河村网格员1，可以重新登录');
+    await page.locator(`${SHOWN} #staff-list .staff-row`, { hasText: '双河村网格员1' }).waitFor({ timeout: 15_000 });
+    expect((await users()).find((u) => u.id === back.id)?.active).toBe(true);
+    await srv.login('grid.sh-01', 'Grid@2024');
+    expect((await hazardsApi(office).get(handedOver)).responsibleUser?.id).toBe(successor.id);
+  });
+
+  it("shows a member's WeChat binding code large, which the bot then binds to them", async () => {
+    await row('王小明').click();
+    // The card of the person opened before has the same button: wait for 王小明's.
+    await page.locator(`${SHOWN} #person-bind-code`, { hasText: '为王小明获取' }).waitFor();
+    await page.click(`${SHOWN} #person-bind-code-get`);
+    const value = page.locator(`${SHOWN} #person-bind-code-value`);
+    await value.waitFor({ timeout: 15_000 });
+    const code = (await value.textContent())!.trim();
+    expect(code).toMatch(/^\d{6}$/);
+    expect(await page.textContent(`${SHOWN} #person-bind-code-expiry`)).toMatch(
+      /有效至 .*\d\d:\d\d（10 分钟内有效，只能用一次）/,
+    );
+    expect(await page.textContent(`${SHOWN} #person-bind-code-how`)).toBe(
+      `请王小明用本人微信向应急小助手发送：绑定 ${code}`,
+    );
+    await shot(page, 'admin-staff-bind-code');
+
+    const bot = new ApiClient({ baseUrl: srv.base, transport: botTransport(BOT_TOKEN) });
+    const bound = await chatApi(bot).bind({ channel: 'wechaty', externalUserId: 'wxid_wang_xiaoming', code });
+    expect(bound.user.name).toBe('王小明');
+  });
+
+  it('uploads the Excel roster: a bad row imports nobody, the fixed file everyone', async () => {
+    const roster = async (rows: string[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('花名册');
+      ws.addRow(['用户名', '初始密码', '角色', '姓名', '手机号', '村/社区', '网格', '上级']);
+      for (const r of rows) ws.addRow(r);
+      return {
+        name: '花名册.xlsx',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+      };
+    };
+    const good = ['grid.sh-04', 'Grid@2024y', '网格员', '李小红', '13800000197', '', '双河村第一网格', 'cadre.sh'];
+    const other = ['grid.sh-05', 'Grid@2024z', '网格员', '张小华', '', '双河村', '', 'cadre.sh'];
+    await page.click(`${SHOWN} #staff-import-open`);
+    const input = page.locator(`${SHOWN} #roster-import-file`);
+    await input.setInputFiles(await roster([good, ['grid.sh-06', 'Grid@2024w', '队长', '钱七', '', '', '', '']]));
+    const report = page.locator(`${SHOWN} #roster-import-report`);
+    await report
+      .locator('.import-rejected', { hasText: '第 3 行（grid.sh-06）：角色“队长”无效' })
+      .waitFor({ timeout: 15_000 });
+    expect(await report.textContent()).toContain('共 2 行：被拒绝 1 行，未导入');
+    expect(await page.textContent(`${SHOWN} #roster-import-error`)).toContain('整个花名册未导入');
+    expect((await users()).some((u) => u.username === 'grid.sh-04')).toBe(false);
+    await shot(page, 'admin-staff-import-rejected');
+
+    await input.setInputFiles(await roster([good, other]));
+    await message('花名册已导入：新增 2 人');
+    await report.getByText('共 2 行：新增 2 人').waitFor({ timeout: 15_000 });
+    await row('李小红').waitFor({ timeout: 15_000 });
+    await row('张小华').waitFor({ timeout: 15_000 });
+    const li = (await users()).find((u) => u.username === 'grid.sh-04')!;
+    expect(li.superiorId).toBe((await users()).find((u) => u.username === 'cadre.sh')!.id);
+    await srv.login('grid.sh-04', 'Grid@2024y');
+    await shot(page, 'admin-staff-imported');
   });
 
   it('threw no errors in the page', () => {
