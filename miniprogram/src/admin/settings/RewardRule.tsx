@@ -111,7 +111,6 @@ export function RewardRule(props: {
           onInput={(v) => set({ max: v })}
         />
       </View>
-      <Text className="hint">填了罚款比例的：有罚款时按罚款的这个比例计，与奖励金额取高者，再以“最多”为上限。</Text>
     </View>
   );
 }

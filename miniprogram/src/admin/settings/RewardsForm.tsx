@@ -102,7 +102,7 @@ export function RewardsForm(props: { config: Config; reload: () => Promise<void>
     <View className="card settings-card" id="rewards-form">
       <Text className="card-title">奖励规则</Text>
       <Text className="hint">
-        举报核实后，系统按下面的规则建议奖励金额，再由镇应急办审核发放。一条举报同时符合几条规则时，按最具体的一条（指定类别的优先于只指定等级的）。
+        举报核实后，系统按下面的规则建议奖励金额，再由镇应急办审核发放。一条举报同时符合几条规则时，按最具体的一条（指定类别的优先于只指定等级的）。填了罚款比例的，有罚款时按罚款的这个比例计，与奖励金额取高者，再以“最多”为上限。
       </Text>
       <View className="settings-rule-line">
         <Text className="settings-rule-label">何时奖励</Text>
