@@ -7,6 +7,7 @@ import type { AppServices, Caller } from '../core/context';
 import { createBindCode } from '../chat/service';
 import { HazardModel } from '../hazards/hazard.model';
 import { GridModel, UserModel, VillageModel } from './models';
+import { wecomUserIdTaken } from './wecom-ids';
 
 /** Roles a town's own office and admin may give (county and platform accounts come from the platform). */
 const TOWN_ROLES: Role[] = ['resident', 'grid', 'cadre', 'office', 'admin'];
@@ -30,7 +31,12 @@ const rosterFields = (u: Record<string, unknown>) => ({
 });
 
 /** Edit any roster field of a person of the caller's town; places and superior must be of the town. */
-export async function updateUser(services: Pick<AppServices, 'clock'>, caller: Caller, id: string, input: UserUpdate) {
+export async function updateUser(
+  services: Pick<AppServices, 'clock' | 'config'>,
+  caller: Caller,
+  id: string,
+  input: UserUpdate,
+) {
   const user = await UserModel.findOne({ _id: oid(id), town: caller.town }).lean();
   if (!user) throw new AppError('USER_NOT_FOUND');
   if (user.role === 'admin' && caller.role !== 'admin') throw new AppError('FORBIDDEN');
@@ -47,8 +53,9 @@ export async function updateUser(services: Pick<AppServices, 'clock'>, caller: C
   put('phone', input.phone);
   put('department', input.department);
   if (input.wecomUserId) {
-    const taken = await UserModel.exists({ wecomUserId: input.wecomUserId, _id: { $ne: user._id } });
-    if (taken) throw new AppError('WECOM_USER_ID_TAKEN');
+    // One person per WeCom account within the corp (towns of one corp share its userids).
+    if (await wecomUserIdTaken(services.config, user.town, input.wecomUserId, user._id))
+      throw new AppError('WECOM_USER_ID_TAKEN');
   }
   put('wecomUserId', input.wecomUserId);
   if (input.villageId) {
