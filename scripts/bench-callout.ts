@@ -34,7 +34,8 @@ import { startEmbedded, type EmbeddedEngine } from '../server/src/db/embedded';
 import { createLogger } from '../server/src/logger';
 import { CalloutModel } from '../server/src/callouts/callout.model';
 import { DeliveryModel } from '../server/src/outbox/delivery.model';
-import { drainOutbox } from '../server/src/outbox/worker';
+import { Scheduler } from '../server/src/core/scheduler';
+import { outboxModule } from '../server/src/outbox/routes';
 import { ChatGroupModel, GridModel, TownModel, UserModel, VillageModel } from '../server/src/people/models';
 import { startFakeWecom } from '../test/fakes/wecom';
 import { load } from './bench-support';
@@ -49,7 +50,7 @@ const ACKS = Math.min(arg('acks', 1000), Math.floor(RECIPIENTS / 2));
 const CONCURRENCY = arg('concurrency', 16);
 const RTT_MS = arg('rtt-ms', 50);
 const JSON_OUT = process.argv.includes('--json');
-/** Calls the outbox workers keep in flight (their pool), for the floor. */
+/** Calls the outbox workers keep in flight (their pool, OUTBOX_CONCURRENCY), for the floor. */
 const IN_FLIGHT = 16;
 // 43 characters of [A-Za-z0-9] that decode to 32 bytes, as WeCom issues them.
 const AES_KEY = crypto.randomBytes(32).toString('base64').replace(/[+/=]/g, 'A').slice(0, 42) + 'A';
@@ -98,6 +99,7 @@ async function main() {
     WECOM_TOKEN: CB_TOKEN,
     WECOM_ENCODING_AES_KEY: AES_KEY,
     BOT_TOKEN: 'bench-bot-token-0123456789',
+    OUTBOX_CONCURRENCY: String(IN_FLIGHT),
   });
   const services: AppServices = { config, clock: systemClock, log: createLogger('silent') };
 
@@ -144,7 +146,10 @@ async function main() {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const officeToken = signToken(services, { id: String(office._id), town: String(town._id), role: 'office' });
 
-  // ---- 1. fan-out ----
+  // ---- 1. fan-out, through the product's own outbox workers (woken by the enqueue) ----
+  const workers = new Scheduler(services);
+  workers.start(outboxModule.jobs!.filter((j) => j.name === 'outbox:wecom_app' || j.name === 'outbox:wecom_robot'));
+  await new Promise((r) => setTimeout(r, 200)); // their first passes, on an empty outbox
   const t0 = Date.now();
   const res = await fetch(`${base}/api/callouts`, {
     method: 'POST',
@@ -156,12 +161,12 @@ async function main() {
   const tCreated = Date.now();
   const deliveries = await DeliveryModel.countDocuments({ 'source.id': created.id });
   for (;;) {
-    await drainOutbox(services, ['wecom_app', 'wecom_robot'], 600_000, { concurrency: 16, batch: 500 });
     const open = await DeliveryModel.countDocuments({
       'source.id': created.id,
       state: { $in: ['pending', 'sending'] },
     });
     if (open === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
   }
   const lastAt = Math.max(...fake.received.map((r) => r.at));
   const handedOverMs = lastAt - t0;
@@ -282,6 +287,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   }
 
+  await workers.stop();
   server.close();
   bareServer.close();
   agent.destroy();

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Sends each channel's worker keeps in flight (WeCom answers in tens of milliseconds; 16 keep it busy). */
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   FERRETDB_BIN: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** 天地图 browser key: with it the town map draws 天地图's base map under our layers (without, our layers alone). */
   TIANDITU_KEY: z.preprocess(

@@ -22,7 +22,7 @@ const channelJob = (channel: DeliveryChannel): Job => ({
   get everyMs() {
     return pollMs();
   },
-  run: (services) => runOutboxPass(services, channel),
+  run: (services) => runOutboxPass(services, channel, { concurrency: services.config.OUTBOX_CONCURRENCY }),
   wakeOn: (wake) => onOutboxWake(channel, wake),
 });
 
