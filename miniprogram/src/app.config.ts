@@ -56,6 +56,7 @@ export default defineAppConfig({
         'county/index',
         'integrations/index',
         'staff/index',
+        'towns/index',
       ],
     },
   ],
