@@ -88,6 +88,14 @@ const OFFICE: MenuItem[] = [
   { title: '县级看板', hint: '县应急局：各镇并排', url: '/admin/county/index', color: '#7f1d1d' },
 ];
 
+/** The platform administrator runs the towns, not one town: 乡镇管理 is their whole console. */
+const TOWNS: MenuItem = {
+  title: '乡镇管理',
+  hint: '新建乡镇，添加第一位管理员',
+  url: '/admin/towns/index',
+  color: '#1e3a8a',
+};
+
 /** The console's side navigation at a desk: 值班台 first, then every office page. */
 export const DESK_HOME = '/office/duty/index';
 const COUNTY_BOARD = '/admin/county/index';
@@ -95,6 +103,7 @@ const watchesTowns = (role?: Role) => role === 'county' || role === 'platform';
 
 /** Where the console opens: the county's board for the county, 值班台 for a town's office. */
 export function deskHome(role?: Role): string {
+  if (role === 'platform') return TOWNS.url;
   return watchesTowns(role) ? COUNTY_BOARD : DESK_HOME;
 }
 
@@ -106,12 +115,14 @@ function officePages(role?: Role): MenuItem[] {
 }
 
 export function deskNav(role?: Role): MenuItem[] {
+  if (role === 'platform') return [TOWNS];
   const duty: MenuItem = { title: '值班台', hint: '现在需要处理的事', url: DESK_HOME, color: '#c0392b' };
   const pages = officePages(role);
   return watchesTowns(role) ? [pages[0]!, duty, ...pages.slice(1)] : [duty, ...pages];
 }
 
 export function menuFor(role: Role): MenuItem[] {
+  if (role === 'platform') return [TOWNS];
   const a = audienceOf(role);
   return a === 'office' ? officePages(role) : a === 'field' ? FIELD : RESIDENT;
 }
