@@ -1,9 +1,7 @@
-/** What the audit log shows of a change: the fields that differ, by dotted path, in words. */
-export interface Change {
-  key: string;
-  before?: string;
-  after?: string;
-}
+import { settingsChanges } from './settings-diff';
+import { short, type Change } from './values';
+
+export type { Change } from './values';
 
 /** Internal ids mean nothing to a reader; the names next to them say it. */
 const HIDDEN = /(^|\.)(id|gridId|villageId|grid|village|town)$/;
@@ -23,13 +21,7 @@ function flatten(v: unknown, prefix: string, out: Map<string, string>): void {
   }
   if (HIDDEN.test(prefix)) return;
   const text =
-    typeof v === 'boolean'
-      ? v
-        ? '是'
-        : '否'
-      : Array.isArray(v)
-        ? JSON.stringify(v)
-        : (VALUES[String(v)] ?? String(v));
+    typeof v === 'boolean' ? (v ? '是' : '否') : Array.isArray(v) ? short(v) : (VALUES[String(v)] ?? String(v));
   out.set(prefix, text);
 }
 
@@ -44,16 +36,6 @@ const LABELS: Record<string, string> = {
   by: '操作的微信号',
   reason: '原因',
   gridName: '网格',
-  'hazardDeadlineDays.major': '重大隐患整改期限（天）',
-  'hazardDeadlineDays.general': '一般隐患整改期限（天）',
-  'ackMinutes.red': '红色预警确认时限（分钟）',
-  'ackMinutes.orange': '橙色预警确认时限（分钟）',
-  'ackMinutes.yellow': '黄色预警确认时限（分钟）',
-  'ackMinutes.blue': '蓝色预警确认时限（分钟）',
-  'escalationWaitMinutes.red': '红色预警逐级提醒间隔（分钟）',
-  'escalationWaitMinutes.orange': '橙色预警逐级提醒间隔（分钟）',
-  'scoreWeights.calloutConfirmation': '考核：叫应确认权重',
-  'scoreWeights.hazardsOnTime': '考核：隐患按期整改权重',
 };
 const label = (k: string) => LABELS[k] ?? k;
 /** Stored codes that read better in words. */
@@ -65,6 +47,7 @@ const VALUES: Record<string, string> = {
   wecom_robot: '群机器人',
 };
 
+/** What the audit log shows of a change: the fields that differ, by dotted path, in words. */
 export function changes(before: unknown, after: unknown): Change[] {
   const a = new Map<string, string>();
   const b = new Map<string, string>();
@@ -74,4 +57,9 @@ export function changes(before: unknown, after: unknown): Change[] {
   return keys
     .filter((k) => a.get(k) !== b.get(k))
     .map((k) => ({ key: k ? label(k) : '内容', before: a.get(k), after: b.get(k) }));
+}
+
+/** The lines of one audit entry: a settings change in the settings page's words, any other by its fields. */
+export function changesOf(action: string, before: unknown, after: unknown): Change[] {
+  return action === 'town.config' ? settingsChanges(before, after) : changes(before, after);
 }

@@ -5,7 +5,7 @@ import { Loadable } from '../../components/State';
 import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { formatTime } from '../../text';
-import { changes } from './diff';
+import { changesOf } from './diff';
 import '../places/admin.scss';
 
 const ACTIONS: Record<string, string> = {
@@ -42,10 +42,10 @@ export default function AuditLog() {
                   <Text className="muted">{formatTime(a.at)}</Text> {a.actor.name}{' '}
                   <Text className="tag">{ACTIONS[a.action] ?? a.action}</Text> {a.target ?? ''}
                 </Text>
-                {changes(a.before, a.after).map((c) => (
-                  <Text key={c.key} className="audit-change">
+                {changesOf(a.action, a.before, a.after).map((c, i) => (
+                  <Text key={i} className="audit-change">
                     {c.key}：{c.before !== undefined ? <Text className="audit-old">{c.before}</Text> : null}
-                    {c.before !== undefined && c.after !== undefined ? ' → ' : ''}
+                    {c.before !== undefined ? ' → ' : ''}
                     {c.after ?? '（已删除）'}
                   </Text>
                 ))}
