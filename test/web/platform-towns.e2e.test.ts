@@ -148,6 +148,12 @@ describe('the platform administrator sets up a second town from 乡镇管理', (
       .waitFor({ timeout: 15_000 });
     expect(await UserModel.exists({ username: 'county.pt' })).toBeNull();
   });
+
+  it('signs out from 乡镇管理 (the platform has no desk header)', async () => {
+    expect(await text(platform, '.towns-who')).toContain('平台管理员：平台管理员');
+    await platform.click(`${SHOWN} #towns-logout`);
+    await platform.waitForSelector(`${SHOWN} #login-username`, { timeout: 15_000 });
+  });
 });
 
 describe("the new town's admin and a town admin", () => {

@@ -76,6 +76,7 @@ export function TownForm(props: { onCreated: (t: TownOut) => Promise<void> }) {
         />
         <Field
           id="town-county"
+          wide
           label="所属县（选填）"
           placeholder="如 重庆市丰都县"
           value={d.county}

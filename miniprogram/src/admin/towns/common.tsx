@@ -23,9 +23,11 @@ export function Field(props: {
   placeholder?: string;
   rule?: string;
   password?: boolean;
+  /** A whole row of the form. */
+  wide?: boolean;
 }) {
   return (
-    <View className="towns-field">
+    <View className={`towns-field${props.wide ? ' towns-field-wide' : ''}`}>
       <Text className="muted block-label">{props.label}</Text>
       <Input
         id={props.id}
