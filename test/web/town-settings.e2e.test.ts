@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { townsApi, type ApiClient } from '@yingji/shared';
 import { seedDemoTown } from '../../server/src/demo-seed';
+import { TownModel } from '../../server/src/people/models';
 import { useTestDatabase } from '../support/db';
 import { startTestServer, type TestServer } from '../support/server';
 import { ensureBuild } from './support/h5-build';
@@ -10,7 +11,9 @@ import { SHOWN, collectErrors, launch, login, newContext, open, shot } from './s
  * 本镇设置 at a desk (1366×900), in headless Chromium against the real H5 build and server: the
  * town's admin changes a reward amount and adds a rule, names a category's department and sets a
  * subscription template with its keywords, each through its own form; a bad value shows the
- * server's Chinese reason and changes nothing; every change is in the settings and the audit log.
+ * server's Chinese reason and changes nothing; the town's own WeCom app gets its callback Token and
+ * EncodingAESKey (stored, shown back only as the mask); every change is in the settings and in the
+ * 操作日志 in the settings page's words.
  */
 useTestDatabase();
 jest.setTimeout(180_000);
@@ -164,15 +167,68 @@ describe('the town admin edits the settings through forms', () => {
     });
   });
 
-  it('changes an acknowledgement window, and shows every change in the audit log', async () => {
+  it('sets the town’s WeCom app callback: the URL to give WeCom, a Token and a 43-character key', async () => {
+    const code = (await admin.me()).town.code;
+    await page.locator($('#settings-wecom')).scrollIntoViewIfNeeded();
+    expect(await page.textContent($('#wecom-callback-url'))).toMatch(
+      new RegExp(`^https?://.+/wecom/callback/${code}$`),
+    );
+    await page.fill($('#wecom-corp-id input'), 'ww5f3a9c2e7b1d4e60');
+    await page.fill($('#wecom-agent-id input'), '1000002');
+    await page.fill($('#wecom-token input'), 'Tk9sZ3h2cQ');
+    await page.fill($('#wecom-aes-key input'), 'abcdefghij');
+    const logged = (await audit()).length;
+    await page.click($('#wecom-save'));
+    await waitText('#settings-message', 'EncodingAESKey 为 43 位英文字母和数字');
+    await shot(page, 'settings-wecom-refused');
+    expect((await config()).wecomApp).toEqual({});
+    expect(await audit()).toHaveLength(logged);
+
+    const key = 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v';
+    expect(key).toHaveLength(43);
+    await page.fill($('#wecom-aes-key input'), key);
+    await page.click($('#wecom-save'));
+    await waitText('#settings-message', '已保存');
+    expect((await config()).wecomApp).toEqual({
+      corpId: 'ww5f3a9c2e7b1d4e60',
+      agentId: 1000002,
+      secret: '',
+      token: '******',
+      encodingAESKey: '******',
+    });
+    const stored = (await TownModel.findOne({ code }).lean())!.config as Cfg;
+    expect(stored.wecomApp).toMatchObject({ token: 'Tk9sZ3h2cQ', encodingAESKey: key });
+    await waitText('#settings-wecom', '（已设置）');
+    await shot(page, 'settings-wecom-saved');
+  });
+
+  it('changes an acknowledgement window, and shows every change in the audit log in words', async () => {
     await page.fill($('#setting-ackMinutes-blue input'), '45');
     await page.click($('#ack-form-save'));
     await waitText('#ack-form-saved', '已保存');
     expect((await config()).ackMinutes).toEqual({ red: 10, orange: 20, yellow: 30, blue: 45 });
     await open(page, srv.base, '/admin/audit/index');
     await page.waitForSelector($('#town-audit .audit-row'), { timeout: 15_000 });
+    const lines = (await page.locator($('#town-audit .audit-change')).allTextContents()).map((l) => l.trim());
+    for (const line of [
+      '奖励规则·第 1 条：一般隐患：50 元 → 一般隐患：80 元',
+      '奖励规则：新增 第 3 条（重大隐患，消防：500 元，最多 2000 元）',
+      '部门分派·消防：（默认） → 镇消防工作站',
+      '订阅消息模板·举报处理进度·模板 ID：（不发送） → tmpl-tip-001',
+      '订阅消息模板·举报处理进度·关键词 phrase2：（无） → 处理状态（短语）',
+      '订阅消息模板·举报处理进度·关键词 thing3：固定文字“十直镇应急办” → （无）',
+      '企业微信应用·企业 ID：（未设置） → ww5f3a9c2e7b1d4e60',
+      '企业微信应用·回调 Token：已设置',
+      '企业微信应用·回调 EncodingAESKey：已设置',
+      '蓝色预警确认时限：60 分钟 → 45 分钟',
+    ])
+      expect(lines).toContain(line);
     const log = (await page.textContent($('#town-audit'))) ?? '';
-    for (const words of ['修改设置', '镇消防工作站', 'tmpl-tip-001', '45']) expect(log).toContain(words);
+    expect(log).toContain('修改设置');
+    // No raw paths, codes, JSON or secrets.
+    expect(log).not.toMatch(
+      /rewards|departmentByCategory|subscribe|wecomApp|ackMinutes|"level"|[{}]|\*\*\*|Tk9sZ3h2cQ/,
+    );
     await shot(page, 'settings-audit');
     expect(errors).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { useData } from '../../hooks/useData';
 import { api } from '../../services/api';
 import { formatTime } from '../../text';
 import { changesOf } from './diff';
+import { isPlaceholder } from './values';
 import '../places/admin.scss';
 
 const ACTIONS: Record<string, string> = {
@@ -44,7 +45,10 @@ export default function AuditLog() {
                 </Text>
                 {changesOf(a.action, a.before, a.after).map((c, i) => (
                   <Text key={i} className="audit-change">
-                    {c.key}：{c.before !== undefined ? <Text className="audit-old">{c.before}</Text> : null}
+                    {c.key}：
+                    {c.before !== undefined ? (
+                      <Text className={isPlaceholder(c.before) ? 'muted' : 'audit-old'}>{c.before}</Text>
+                    ) : null}
                     {c.before !== undefined ? ' → ' : ''}
                     {c.after ?? '（已删除）'}
                   </Text>

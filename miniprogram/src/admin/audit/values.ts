@@ -24,3 +24,6 @@ export function short(v: unknown, max = 40): string {
   }
   return `${Object.keys(v as object).length} 项设置`;
 }
+
+/** 「（未设置）」「（默认）」「（无）」: no value before, so nothing to strike through. */
+export const isPlaceholder = (text: string) => /^（[^（）]*）$/.test(text);
