@@ -183,6 +183,10 @@ async function main() {
     `recipients ${created.recipients}, groups ${GROUPS}; deliveries ${deliveries} (${batchCalls} WeCom message/send batches of ≤1000, ${robotCalls} robot messages)`,
   );
   log(`issue request answered in ${((tCreated - t0) / 1000).toFixed(2)} s`);
+  const calledAt = fake.calls.filter((c) => c.path !== '/cgi-bin/gettoken').map((c) => c.at);
+  log(
+    `first call after ${Math.min(...calledAt) - t0} ms; ${calledAt.filter((at) => at <= tCreated).length} of ${calledAt.length} calls answered before the request was`,
+  );
   log(
     `every delivery handed to the fake after ${handedOverMs} ms (${people} members reached; dropped ${fake.dropped.length})`,
   );

@@ -108,7 +108,7 @@ export async function gatherRecipients(town: Types.ObjectId, input: Pick<Callout
 }
 type Gathered = Awaited<ReturnType<typeof gatherRecipients>>;
 
-/** One recipient document per person (with their groups) and one contact per vulnerable resident. */
+/** One recipient document per person, with their groups. */
 export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, now: Date, g: Gathered) {
   // Groups by grid and by village, so each person's groups are looked up, not searched for.
   const groupsByGrid = new Map<string, Types.ObjectId[]>();
@@ -147,7 +147,12 @@ export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, n
       updatedAt: now,
     };
   });
-  const contacts = [...g.residentsOf.entries()].flatMap(([userId, list]) =>
+  return docs satisfies RecipientLean[];
+}
+
+/** One contact per vulnerable resident, owed by the person responsible for them. */
+export function contactDocs(calloutId: Types.ObjectId, town: Types.ObjectId, g: Gathered) {
+  return [...g.residentsOf.entries()].flatMap(([userId, list]) =>
     list.map((r) => ({
       _id: rid(calloutId, r._id),
       callout: calloutId,
@@ -158,7 +163,22 @@ export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, n
       responsible: oid(userId),
     })),
   );
-  return { docs: docs satisfies RecipientLean[], contacts };
+}
+
+/** What the first step needs of each recipient (their channels and contacts), without the rest. */
+export function firstStepPeople(g: Gathered): RecipientLean[] {
+  return [...g.people.values()].map(
+    (u) =>
+      ({
+        user: u._id,
+        name: u.name,
+        wecomUserId: u.wecomUserId ?? undefined,
+        wechatyContactId: u.wechatyContactIds?.[0],
+        contactsPending: g.residentsOf.get(String(u._id))?.length ?? 0,
+        acked: false,
+        groups: [],
+      }) as unknown as RecipientLean,
+  );
 }
 
 /**
@@ -169,12 +189,16 @@ export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, n
 export async function writeRecipients(docs: RecipientLean[]): Promise<void> {
   const chunks: RecipientLean[][] = [];
   for (let i = 0; i < docs.length; i += 1000) chunks.push(docs.slice(i, i + 1000).map(withoutUndefined));
-  await Promise.all(
-    chunks.map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true }).catch(onlyRepeats)),
-  );
+  // Two at a time: the database keeps room for the first step's sends meanwhile.
+  for (let i = 0; i < chunks.length; i += 2)
+    await Promise.all(
+      chunks
+        .slice(i, i + 2)
+        .map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true }).catch(onlyRepeats)),
+    );
 }
 
-export async function writeContacts(contacts: ReturnType<typeof recipientDocs>['contacts']): Promise<void> {
+export async function writeContacts(contacts: ReturnType<typeof contactDocs>): Promise<void> {
   if (contacts.length) await CalloutContactModel.insertMany(contacts, { ordered: false }).catch(onlyRepeats);
 }
 
@@ -202,8 +226,6 @@ export async function createCallout(
   const [gathered, cfg] = await Promise.all([gatherRecipients(town, input), loadTownConfig(town)]);
   const { area, people, groups, residentsOf } = gathered;
   if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
-  // They are about to answer (the API's ack, the mini-program): who they are is known already.
-  rememberCallers(mark, [...people.values()]);
   const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
 
   const now = services.clock.now();
@@ -230,10 +252,13 @@ export async function createCallout(
     oneToOne: { total: [...residentsOf.values()].reduce((s, l) => s + l.length, 0), contacted: 0, transferred: 0 },
     cap: extra.cap,
   });
-  const { docs, contacts } = recipientDocs(callout._id, town, now, gathered);
   // The first step names the residents each person must contact: those are written first (few).
-  await writeContacts(contacts);
-  await Promise.all([startFirstStep(services, callout.toObject() as CalloutLean, docs), writeRecipients(docs)]);
+  await writeContacts(contactDocs(callout._id, town, gathered));
+  // Then the first step, before anything else: its sends need not wait for ten thousand inserts.
+  await startFirstStep(services, callout.toObject() as CalloutLean, firstStepPeople(gathered));
+  // They are about to answer (the API's ack, the mini-program): who they are is known already.
+  rememberCallers(mark, [...people.values()]);
+  await writeRecipients(recipientDocs(callout._id, town, now, gathered));
   await activate(callout._id);
   return { id: String(callout._id), recipients: people.size };
 }

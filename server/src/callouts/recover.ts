@@ -3,7 +3,7 @@ import type { CalloutCreate } from '@yingji/shared';
 import type { AppServices } from '../core/context';
 import { CalloutModel, CalloutRecipientModel, recipientsOf } from './callout.model';
 import type { CalloutLean } from './common';
-import { activate, gatherRecipients, recipientDocs, writeContacts, writeRecipients } from './create';
+import { activate, contactDocs, gatherRecipients, recipientDocs, writeContacts, writeRecipients } from './create';
 import { startFirstStep } from './steps';
 
 /** Older than this, a `preparing` call-out is no longer being created by anyone. */
@@ -29,8 +29,8 @@ export async function finishPreparing(services: AppServices): Promise<number> {
         area: request.area ?? undefined,
         recipients: request.recipients?.length ? request.recipients : undefined,
       });
-      const { docs, contacts } = recipientDocs(c._id, c.town, c.issuedAt, gathered);
-      await writeContacts(contacts);
+      await writeContacts(contactDocs(c._id, c.town, gathered));
+      const docs = recipientDocs(c._id, c.town, c.issuedAt, gathered);
       await writeRecipients(docs);
       const total = await CalloutRecipientModel.countDocuments(recipientsOf(c._id));
       await CalloutModel.updateOne({ _id: c._id }, { $set: { 'summary.total': total } }).exec();
