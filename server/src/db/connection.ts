@@ -32,6 +32,8 @@ const RETIRED_INDEXES: { collection: string; name: string }[] = [
   { collection: 'calloutrecipients', name: 'callout_1_open_1' },
   // A WeCom userid is unique per corp, not per deployment (people/wecom-ids.ts).
   { collection: 'users', name: 'wecomUserId_unique' },
+  { collection: 'users', name: 'wecomUserId_1_town_1' },
+  { collection: 'users', name: 'town_wecomUserId_unique' },
 ];
 
 async function dropRetiredIndexes(): Promise<void> {

@@ -35,11 +35,13 @@ userSchema.index({ town: 1, grids: 1 });
 // its corp, and a county may run one corp per town: unique per town here, and across the towns of
 // one corp by people/wecom-ids.ts. The unique indexes are partial (only where the field is set); a
 // plain index beside each serves the lookups, which a partial index would not.
+// The userid comes first: DocumentDB checks a compound unique key among the rows sharing its
+// first field, which would be the whole town.
 userSchema.index(
-  { town: 1, wecomUserId: 1 },
-  { unique: true, name: 'town_wecomUserId_unique', partialFilterExpression: { wecomUserId: { $type: 'string' } } },
+  { wecomUserId: 1, town: 1 },
+  { unique: true, name: 'wecomUserId_town_unique', partialFilterExpression: { wecomUserId: { $type: 'string' } } },
 );
-userSchema.index({ wecomUserId: 1, town: 1 });
+userSchema.index({ wecomUserId: 1 });
 userSchema.index(
   { wechatOpenId: 1 },
   { unique: true, name: 'wechatOpenId_unique', partialFilterExpression: { wechatOpenId: { $type: 'string' } } },
