@@ -120,3 +120,20 @@ describe('the audit log says a settings change in the settings page’s words', 
     expect(lines[2]!.length).toBeLessThan(70);
   });
 });
+
+describe('the audit log says other changes by their fields', () => {
+  const lines = (action: string, before: unknown, after: unknown) =>
+    changesOf(action, before, after).map(
+      (c) => `${c.key}：${c.before !== undefined ? `${c.before} → ` : ''}${c.after}`,
+    );
+
+  it('lists imported grids as names and a time in Beijing time, not JSON or ISO', () => {
+    expect(lines('places.import', null, { grids: ['青杠村第一网格', '青杠村第二网格'], villagesCreated: 1 })).toEqual([
+      '网格：青杠村第一网格、青杠村第二网格',
+      '新建村（社区）数：1',
+    ]);
+    expect(lines('user.bind-code', null, { expiresAt: '2026-12-01T16:30:00.000Z' })).toEqual([
+      '有效期至：12月2日 00:30',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { formatTime } from '../../text';
 import { settingsChanges } from './settings-diff';
 import { short, type Change } from './values';
 
@@ -20,9 +21,10 @@ function flatten(v: unknown, prefix: string, out: Map<string, string>): void {
     return;
   }
   if (HIDDEN.test(prefix)) return;
-  const text =
-    typeof v === 'boolean' ? (v ? '是' : '否') : Array.isArray(v) ? short(v) : (VALUES[String(v)] ?? String(v));
-  out.set(prefix, text);
+  if (typeof v === 'boolean') out.set(prefix, v ? '是' : '否');
+  else if (Array.isArray(v)) out.set(prefix, short(v));
+  else if (typeof v === 'string' && ISO_TIME.test(v)) out.set(prefix, formatTime(v));
+  else out.set(prefix, VALUES[String(v)] ?? String(v));
 }
 
 const LABELS: Record<string, string> = {
@@ -36,7 +38,14 @@ const LABELS: Record<string, string> = {
   by: '操作的微信号',
   reason: '原因',
   gridName: '网格',
+  grids: '网格',
+  villagesCreated: '新建村（社区）数',
+  total: '共计',
+  created: '新增',
+  existing: '已存在',
+  expiresAt: '有效期至',
 };
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
 const label = (k: string) => LABELS[k] ?? k;
 /** Stored codes that read better in words. */
 const VALUES: Record<string, string> = {

@@ -26,6 +26,12 @@ const ACTIONS: Record<string, string> = {
   'user.create': '添加人员',
   'user.update': '修改人员',
   'user.deactivate': '停用人员',
+  'user.reactivate': '恢复人员',
+  'user.import': '导入花名册',
+  'user.bind-code': '生成微信绑定码',
+  'village-group.create': '新建村民小组',
+  'village-group.update': '修改村民小组',
+  'village-group.retire': '撤销村民小组',
   'hazard.reroute': '改派网格',
 };
 
