@@ -8,7 +8,7 @@ import { UserModel } from '../../server/src/people/user.model';
 import { WECOM, chatEnv, eventually, postCallback, sleep, wecomText } from '../chat/support';
 import { useTestDatabase } from '../support/db';
 import { http, startTestServer, type TestServer } from '../support/server';
-import type { ApiClient } from '@yingji/shared';
+import { townsApi, type ApiClient } from '@yingji/shared';
 
 /**
  * A county with one WeCom corp per town: 新坪镇 (XP) runs its own corp, whose userids may repeat
@@ -83,6 +83,16 @@ describe("a town's own WeCom corp", () => {
     await xpAdmin.request('PATCH', '/api/town/config', { wecomApp: { ...shown.wecomApp, agentId: 1000005 } });
     const stored = (await TownModel.findById(xpTown).lean())!.config as { wecomApp: Record<string, unknown> };
     expect(stored.wecomApp).toMatchObject({ token: XP.token, encodingAESKey: XP.encodingAESKey });
+  });
+
+  it('records a replaced secret in the audit log as replaced, never by its value', async () => {
+    const before = (await townsApi(xpAdmin).audit()).items.length;
+    await xpAdmin.request('PATCH', '/api/town/config', { wecomApp: { secret: 'xp-secret-rotated' } });
+    const log = (await townsApi(xpAdmin).audit()).items;
+    expect(log.length).toBe(before + 1);
+    const entry = JSON.stringify(log[0]);
+    expect(entry).toContain('已更换');
+    expect(entry).not.toContain('xp-secret');
   });
 
   it('lets its members keep userids that the county corp also uses; a town on the county corp cannot', async () => {

@@ -6,6 +6,7 @@ import type { AppServices, Caller } from '../core/context';
 import { zodDetails } from '../core/errors';
 import { TownModel, UserModel } from '../people/models';
 import { TownConfigSchema, invalidateTownConfig, parseTownConfig, type TownConfig } from './config';
+import { forgetTownCorps } from './wecom-corps';
 
 export function toTownOut(t: { _id: Types.ObjectId; code: string; name: string; county?: string | null }): TownOut {
   return { id: String(t._id), code: t.code, name: t.name, county: t.county ?? undefined };
@@ -18,6 +19,7 @@ export async function createTown(services: Pick<AppServices, 'clock'>, actor: Ac
   let town;
   try {
     town = await TownModel.create({ code, name: input.name, county: input.county, center: input.center, config: {} });
+    forgetTownCorps();
   } catch (e) {
     if ((e as { code?: number }).code === 11000) throw new AppError('TOWN_CODE_TAKEN');
     throw e;
@@ -152,13 +154,24 @@ export async function patchTownConfig(
   const before = configView(parseTownConfig(stored));
   await TownModel.updateOne({ _id: caller.town }, { $set: { config: next } });
   invalidateTownConfig(caller.town);
+  forgetTownCorps();
   const after = configView(parsed.data);
+  // Both sides show a secret as the mask: a replaced one is told apart in the record (never its value).
+  const storedApp = (isPlainObject(stored.wecomApp) ? stored.wecomApp : {}) as Record<string, unknown>;
+  const nextApp = parsed.data.wecomApp as Record<string, unknown>;
+  const rotated = WECOM_SECRETS.filter((k) => storedApp[k] && nextApp[k] && storedApp[k] !== nextApp[k]);
+  const recorded: Record<string, unknown> = { ...after };
+  if (rotated.length) {
+    const app = { ...(after.wecomApp as Record<string, unknown>) };
+    for (const k of rotated) app[k] = `${MASK}（已更换）`;
+    recorded.wecomApp = app;
+  }
   const changedBefore: Record<string, unknown> = {};
   const changedAfter: Record<string, unknown> = {};
-  for (const k of Object.keys(after)) {
-    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
+  for (const k of Object.keys(recorded)) {
+    if (JSON.stringify(before[k]) === JSON.stringify(recorded[k])) continue;
     changedBefore[k] = before[k];
-    changedAfter[k] = after[k];
+    changedAfter[k] = recorded[k];
   }
   if (Object.keys(changedAfter).length)
     await audit(services, caller.town, caller, 'town.config', { before: changedBefore, after: changedAfter });

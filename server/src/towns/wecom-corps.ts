@@ -20,20 +20,34 @@ export interface TownCorp {
 /** What the deployment's own corp is called here when WECOM_CORP_ID is unset. */
 const DEPLOYMENT = '';
 
-let cached: { stamp: string; corps: TownCorp[] } | undefined;
+let cached: { stamp: string; corps: TownCorp[]; checkedAt: number } | undefined;
+/** Card clicks come by the hundred a second: whether towns changed is asked at most this often. */
+const CHECK_MS = 1000;
+
+/** A town's settings changed in this process: the next lookup reads them again. */
+export function forgetTownCorps(): void {
+  cached = undefined;
+}
 
 /**
  * Every town's corp. Towns are few (a county's 30); the list is rebuilt when any town changed
- * (its newest `updatedAt` and the count), so a setting saved by another process is seen at once.
+ * (its newest `updatedAt` and the count), so a setting saved by another process is seen within a
+ * second, and one saved here at once.
  */
 export async function townCorps(config: Pick<Config, 'WECOM_CORP_ID'>): Promise<TownCorp[]> {
+  const deploymentCorp = config.WECOM_CORP_ID ?? DEPLOYMENT;
+  if (cached && Date.now() - cached.checkedAt < CHECK_MS && cached.stamp.endsWith(`|${deploymentCorp}`))
+    return cached.corps;
   const [newest, count] = await Promise.all([
     TownModel.findOne().sort({ updatedAt: -1 }).select('updatedAt').lean(),
     TownModel.estimatedDocumentCount(),
   ]);
   const deployment = config.WECOM_CORP_ID ?? DEPLOYMENT;
   const stamp = `${String(newest?.updatedAt?.valueOf() ?? 0)}|${count}|${deployment}`;
-  if (cached?.stamp === stamp) return cached.corps;
+  if (cached?.stamp === stamp) {
+    cached.checkedAt = Date.now();
+    return cached.corps;
+  }
   const towns = await TownModel.find().select('code config.wecomApp').lean();
   const corps = towns.map((t): TownCorp => {
     const app = parseTownConfig({ wecomApp: (t.config as { wecomApp?: unknown } | undefined)?.wecomApp }).wecomApp;
@@ -44,7 +58,7 @@ export async function townCorps(config: Pick<Config, 'WECOM_CORP_ID'>): Promise<
         : undefined;
     return { town: t._id, code: t.code, corpId, callback };
   });
-  cached = { stamp, corps };
+  cached = { stamp, corps, checkedAt: Date.now() };
   return corps;
 }
 
@@ -68,5 +82,7 @@ export async function corpOfTown(
 /** The town whose own app receives at /wecom/callback/<code> (code matched case-insensitively). */
 export async function townCallback(config: Pick<Config, 'WECOM_CORP_ID'>, code: string): Promise<TownCorp | undefined> {
   const want = code.toUpperCase();
-  return (await townCorps(config)).find((c) => c.code.toUpperCase() === want);
+  const find = async () => (await townCorps(config)).find((c) => c.code.toUpperCase() === want);
+  // A town added a moment ago by another process: look once more, afresh.
+  return (await find()) ?? (forgetTownCorps(), await find());
 }
