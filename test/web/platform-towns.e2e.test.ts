@@ -171,6 +171,17 @@ describe("the new town's admin and a town admin", () => {
     expect(me.town).toMatchObject({ code: 'XP', name: '新坪镇' });
   });
 
+  it('shows the next person at the same desk their own town, not the one before them (no reload between)', async () => {
+    await xpAdmin.click(`${SHOWN} .desk-logout`);
+    await xpAdmin.waitForSelector(`${SHOWN} #login-username`, { timeout: 15_000 });
+    await xpAdmin.fill(`${SHOWN} #login-username input`, 'admin');
+    await xpAdmin.fill(`${SHOWN} #login-password input`, 'Admin@2024');
+    await xpAdmin.click(`${SHOWN} #login-submit`);
+    await xpAdmin.waitForSelector(`${SHOWN} #duty-desk`, { timeout: 15_000 });
+    await xpAdmin.locator(`${SHOWN} #desk-town`, { hasText: '十直镇' }).waitFor({ timeout: 15_000 });
+    expect(await text(xpAdmin, '#desk-town')).toBe('十直镇');
+  });
+
   it('offers a town admin no 乡镇管理 and refuses them the page', async () => {
     await login(townAdmin, srv.base, 'admin', 'Admin@2024');
     await townAdmin.locator(`${SHOWN} #desk-town`, { hasText: '十直镇' }).waitFor({ timeout: 15_000 });

@@ -5,7 +5,8 @@ import { ROLE_LABELS, type Me, type SessionUser } from '@yingji/shared';
 import { api } from '../services/api';
 import { deskNav, logout } from '../services/session';
 
-let townName: string | undefined;
+/** The signed-in person's town name, kept across pages; another person signing in reads their own. */
+let townOf: { user: string; name: string } | undefined;
 
 /** The path of the page on screen, to mark it in the navigation. */
 function currentPath(): string {
@@ -19,17 +20,18 @@ function currentPath(): string {
  * the page reads as on a phone.
  */
 export function DeskShell(props: { user: SessionUser; children: ReactNode }) {
-  const [town, setTown] = useState(townName);
+  const known = townOf?.user === props.user.id ? townOf.name : undefined;
+  const [town, setTown] = useState(known);
   useEffect(() => {
-    if (townName) return;
+    if (known) return;
     api()
       .get<Me>('/api/me')
       .then((me) => {
-        townName = me.town.name;
-        setTown(townName);
+        townOf = { user: me.id, name: me.town.name };
+        setTown(me.town.name);
       })
       .catch(() => undefined);
-  }, []);
+  }, [known]);
   const here = currentPath();
   const go = (url: string) => {
     if (url === here) return;
