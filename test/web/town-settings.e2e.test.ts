@@ -179,7 +179,8 @@ describe('the town admin edits the settings through forms', () => {
     await page.fill($('#wecom-aes-key input'), 'abcdefghij');
     const logged = (await audit()).length;
     await page.click($('#wecom-save'));
-    await waitText('#settings-message', 'EncodingAESKey 为 43 位英文字母和数字');
+    // Said beside the card's button, with the field in the card's words.
+    await waitText('#wecom-error', '回调 EncodingAESKey：EncodingAESKey 为 43 位英文字母和数字');
     await shot(page, 'settings-wecom-refused');
     expect((await config()).wecomApp).toEqual({});
     expect(await audit()).toHaveLength(logged);
@@ -188,7 +189,7 @@ describe('the town admin edits the settings through forms', () => {
     expect(key).toHaveLength(43);
     await page.fill($('#wecom-aes-key input'), key);
     await page.click($('#wecom-save'));
-    await waitText('#settings-message', '已保存');
+    await waitText('#wecom-saved', '已保存');
     expect((await config()).wecomApp).toEqual({
       corpId: 'ww5f3a9c2e7b1d4e60',
       agentId: 1000002,

@@ -97,6 +97,8 @@ export function SettingInput(props: {
   type?: 'text' | 'digit';
   placeholder?: string;
   unit?: string;
+  /** Typed hidden (a secret). */
+  password?: boolean;
 }) {
   return (
     <View className="settings-input">
@@ -107,6 +109,7 @@ export function SettingInput(props: {
           className="input"
           type={props.type ?? 'text'}
           value={props.value}
+          password={props.password}
           placeholder={props.placeholder}
           onInput={(e) => props.onInput(e.detail.value)}
         />

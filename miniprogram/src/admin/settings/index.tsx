@@ -25,7 +25,7 @@ export default function Settings() {
   const submit = useSubmit();
   const [saved, setSaved] = useState(false);
 
-  // The WeCom app form and the raw editor report here, at the top of the page.
+  // The raw editor reports here, at the top of the page.
   const save = async (patch: Config) => {
     setSaved(false);
     const ok = await submit.run(async () => {
@@ -81,12 +81,7 @@ export default function Settings() {
             <RewardsForm config={c} reload={cfg.reload} />
             <DepartmentsForm config={c} reload={cfg.reload} />
             <TemplatesForm config={c} reload={cfg.reload} />
-            <WecomApp
-              app={c.wecomApp as Parameters<typeof WecomApp>[0]['app']}
-              save={async (patch) => {
-                await save(patch);
-              }}
-            />
+            <WecomApp app={c.wecomApp as Parameters<typeof WecomApp>[0]['app']} reload={cfg.reload} />
             <RawEditor config={c} save={save} onInvalid={(t) => submit.setError(t)} />
           </View>
         )}
