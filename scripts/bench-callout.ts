@@ -168,6 +168,8 @@ async function main() {
     if (open === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
+  // The answers below are measured as intake: the card updates they cause are enqueued, not sent.
+  await workers.stop();
   const lastAt = Math.max(...fake.received.map((r) => r.at));
   const handedOverMs = lastAt - t0;
   const batchCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_app' });
@@ -291,7 +293,6 @@ async function main() {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   }
 
-  await workers.stop();
   server.close();
   bareServer.close();
   agent.destroy();
