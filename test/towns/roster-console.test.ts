@@ -175,6 +175,29 @@ describe('uploading the Excel roster', () => {
     expect(await UserModel.exists({ username: 'xt.ok' })).toBeNull();
   });
 
+  it("lets only the town's admin add an admin: the office's file with one is refused whole", async () => {
+    await xt.admin.post('/api/users', {
+      username: 'xt.office9',
+      password: 'Office9@2024x',
+      role: 'office',
+      name: '新坪镇值班九',
+    });
+    const office = await srv.login('xt.office9', 'Office9@2024x');
+    const file = () =>
+      xlsx([
+        ['xt.g7', 'GridG7@2024x', '网格员', '新坪镇网格员七', '', '', '', '', '', ''],
+        ['xt.boss', 'BossB@2024xx', '系统管理员', '新坪镇新管理员', '', '', '', '', '', ''],
+      ]);
+    const e = await apiError(rosterApi(office).importRoster(await file()));
+    expect(e).toMatchObject({ status: 422, code: 'ROSTER_IMPORT_REJECTED' });
+    expect(e.details).toMatchObject({
+      rejected: [{ row: 3, username: 'xt.boss', reason: '角色“系统管理员”只能由系统管理员添加' }],
+    });
+    expect(await UserModel.exists({ username: 'xt.boss' })).toBeNull();
+    expect(await UserModel.exists({ username: 'xt.g7' })).toBeNull();
+    expect(await rosterApi(xt.admin).importRoster(await file())).toMatchObject({ created: 2 });
+  });
+
   it('refuses a file that is not Excel', async () => {
     const e = await apiError(rosterApi(xt.admin).importRoster(new Blob(['姓名,用户名\n'])));
     expect(e).toMatchObject({ status: 400, code: 'IMPORT_FILE_INVALID' });

@@ -71,6 +71,7 @@ export const rosterModule: Module = {
       async ({ caller, ctx, services }) => {
         const report = await importRoster(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS, {
           atomic: true,
+          assignedBy: caller,
         });
         if (report.rejected.length) throw new AppError('ROSTER_IMPORT_REJECTED', { details: report });
         await audit(services, caller.town, caller, 'user.import', {

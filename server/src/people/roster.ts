@@ -1,8 +1,10 @@
 import { AppError, ROLE_LABELS, ROLES, UserCreate, type Role } from '@yingji/shared';
 import type { Types } from 'mongoose';
+import type { Caller } from '../core/context';
 import { readSheetRows, yieldToEventLoop } from '../core/sheet';
 import { UserModel } from './models';
 import { createUser } from './service';
+import { assertAssignableRole } from './staff';
 
 /**
  * Roster import from the office's Excel sheet. Columns are found by their Chinese header, in any
@@ -83,6 +85,8 @@ export interface RosterImportOptions {
    * removed again and the report says what to fix. Without it (the command line) the good rows stay.
    */
   atomic?: boolean;
+  /** Who imports (the console): a row may only give a role they may give (an office makes no admins). */
+  assignedBy?: Caller;
 }
 
 /**
@@ -106,6 +110,8 @@ export async function importRoster(
       const parsed = rosterInput(values);
       const reject = (reason: string) => report.rejected.push({ row, username: values.username, reason });
       if (parsed.reason !== undefined) reject(parsed.reason);
+      else if (opts.assignedBy && !mayAssign(opts.assignedBy, parsed.input.role))
+        reject(`角色“${values.role ?? ''}”只能由系统管理员添加`);
       else if (await alreadyThere(townId, parsed.input)) report.existing++;
       else {
         try {
@@ -132,4 +138,13 @@ export async function importRoster(
 
 async function alreadyThere(townId: Types.ObjectId, input: UserCreate): Promise<boolean> {
   return !!(await UserModel.exists({ town: townId, username: input.username, name: input.name }));
+}
+
+function mayAssign(caller: Caller, role: Role): boolean {
+  try {
+    assertAssignableRole(caller, role);
+    return true;
+  } catch {
+    return false;
+  }
 }
