@@ -52,7 +52,8 @@ export async function enqueue(clock: Clock, messages: OutboundMessage[]): Promis
     };
     const writeErrors = err.writeErrors ?? [];
     const onlyDuplicates =
-      (isDuplicateKey(err) || writeErrors.length > 0) && writeErrors.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err));
+      (isDuplicateKey(err) || writeErrors.length > 0) &&
+      writeErrors.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err));
     if (!onlyDuplicates) throw e;
     return err.insertedDocs?.length ?? err.result?.insertedCount ?? 0;
   } finally {
