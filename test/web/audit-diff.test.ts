@@ -137,3 +137,22 @@ describe('the audit log says other changes by their fields', () => {
     ]);
   });
 });
+
+describe('the audit log says a retired village or grid in one line', () => {
+  it('not as every field deleted: the record is kept', () => {
+    const boundary = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [107, 29],
+          [107.1, 29],
+          [107.1, 29.1],
+          [107, 29],
+        ],
+      ],
+    };
+    const lines = changesOf('grid.retire', { name: '青杠村第二网格', code: 'QG-02', boundary }, undefined);
+    expect(lines).toEqual([{ key: '状态', before: '在用', after: '已撤销（记录保留，不再分派）' }]);
+    expect(changesOf('village.retire', { name: '青杠村', kind: 'village' }, undefined)).toHaveLength(1);
+  });
+});

@@ -68,7 +68,14 @@ export function changes(before: unknown, after: unknown): Change[] {
     .map((k) => ({ key: k ? label(k) : '内容', before: a.get(k), after: b.get(k) }));
 }
 
-/** The lines of one audit entry: a settings change in the settings page's words, any other by its fields. */
+/**
+ * The lines of one audit entry: a settings change in the settings page's words; a village, grid or
+ * 村民小组 retired in one line (it is kept as a record, so not every field "deleted"); any other by
+ * its fields.
+ */
 export function changesOf(action: string, before: unknown, after: unknown): Change[] {
-  return action === 'town.config' ? settingsChanges(before, after) : changes(before, after);
+  if (action === 'town.config') return settingsChanges(before, after);
+  if (action.endsWith('.retire') && (after === undefined || after === null))
+    return [{ key: '状态', before: '在用', after: '已撤销（记录保留，不再分派）' }];
+  return changes(before, after);
 }
