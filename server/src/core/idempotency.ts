@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type Koa from 'koa';
 import { Schema, model, type Types } from 'mongoose';
 import { AppError } from '@yingji/shared';
-import { isDuplicateKey } from '../db/duplicate';
+import { isDuplicateKey, isWriteConflict } from '../db/duplicate';
 import type { AppServices, AppState } from './context';
 import type { Module } from './module';
 
@@ -89,10 +89,21 @@ async function claimKey(services: AppServices, id: KeyId, fingerprint: string): 
       });
       return { kind: 'owner', id: doc._id };
     } catch (e) {
+      if (isWriteConflict(e)) {
+        // Another request with this key was being stored at the same moment, and PostgreSQL ended
+        // this insert in a deadlock: wait a random moment (so the two do not meet again), then retry.
+        if (Date.now() >= waitUntil) throw new AppError('IDEMPOTENCY_IN_PROGRESS', { retryAfter: 1 });
+        await sleep(10 + Math.random() * 50);
+        continue;
+      }
       if (!isDuplicateKey(e)) throw e;
     }
     const rec = await IdempotencyModel.findOne(id).lean();
-    if (!rec) continue; // released by a failed first attempt: try to claim it again
+    if (!rec) {
+      // Released by a failed first attempt: try to claim it again.
+      if (Date.now() >= waitUntil) throw new AppError('IDEMPOTENCY_IN_PROGRESS', { retryAfter: 1 });
+      continue;
+    }
     const expired = rec.createdAt.getTime() < now.getTime() - IDEMPOTENCY_RETENTION_MS;
     const stale = rec.state === 'pending' && rec.lockedAt.getTime() < now.getTime() - IDEMPOTENCY_STALE_MS;
     if (expired || (stale && rec.fingerprint === fingerprint)) {

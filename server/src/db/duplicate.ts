@@ -13,3 +13,13 @@ export function isDuplicateKey(e: unknown, field?: string): boolean {
   if (!dup || !field) return dup;
   return (err.keyPattern && field in err.keyPattern) || (err.message ?? '').includes(field);
 }
+
+/**
+ * Two writers met on the same key and PostgreSQL gave up one of them: DocumentDB enforces a unique
+ * index as an exclusion constraint, and concurrent inserts of one key can deadlock on it (or fail
+ * to serialise). Nothing was written; trying again sees the other writer's document.
+ */
+export function isWriteConflict(e: unknown): boolean {
+  const msg = (e as { message?: string } | undefined)?.message ?? '';
+  return /deadlock detected|could not serialize|tuple concurrently/i.test(msg);
+}
