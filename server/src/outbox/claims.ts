@@ -114,22 +114,26 @@ export async function claimWhole(
   const claimToken = crypto.randomUUID();
   const ids = due.map((d) => d._id);
   const lease = leaseFields(services, me, now);
-  await DeliveryModel.updateMany(
+  const res = await DeliveryModel.updateMany(
     { _id: { $in: ids }, state: 'pending', nextAttemptAt: { $lte: now } },
     { $set: { ...lease, claimToken }, $inc: { attempts: 1 } },
   ).exec();
-  // Only which ones were won is read back: the rest of each document is what was just read as
-  // due (what a send needs does not change while a delivery is pending), so a batch of 1,000 WeCom ids is not
-  // sent over the wire twice.
-  const won = new Set(
-    (
-      await DeliveryModel.find({ _id: { $in: ids }, claimToken, state: 'sending' })
-        .select('_id')
-        .lean()
-    ).map((d) => String(d._id)),
-  );
+  // Every one changed by this update is won (each was still pending). Only when some were not is
+  // it read back which ones: the rest of each document is what was just read as due (what a send
+  // needs does not change while a delivery is pending), so a batch of 1,000 WeCom ids is not sent
+  // over the wire twice.
+  const won =
+    res.modifiedCount === ids.length
+      ? undefined
+      : new Set(
+          (
+            await DeliveryModel.find({ _id: { $in: ids }, claimToken, state: 'sending' })
+              .select('_id')
+              .lean()
+          ).map((d) => String(d._id)),
+        );
   const claimed = due
-    .filter((d) => won.has(String(d._id)))
+    .filter((d) => !won || won.has(String(d._id)))
     .map((d) => ({ ...d, ...lease, state: 'sending' as const, claimToken, attempts: d.attempts + 1 }));
   report.claimed += claimed.length;
   return claimed;

@@ -64,12 +64,15 @@ export async function runOutboxPass(
   const budgetMs = opts.budgetMs ?? 10_000;
   const inFlight = opts.concurrency ?? 8;
   const pool = new Pool(inFlight);
+  const results = new SentResults(report);
 
-  await reapExpired(services, channel, me, pool, report);
+  await reapExpired(services, channel, me, pool, report, results);
   let usage: Usage | undefined;
   for (;;) {
     const now = services.clock.now();
+    // (Without a batch's list of user documents: a send needs only the addresses.)
     const due = await DeliveryModel.find({ channel, state: 'pending', nextAttemptAt: { $lte: now } })
+      .select('-recipient.users')
       .sort({ nextAttemptAt: 1 })
       .limit(opts.batch ?? 200)
       .lean<Lean[]>();
@@ -87,17 +90,25 @@ export async function runOutboxPass(
         const claimed = await claimSplit(services, d, me, plan, report);
         if (claimed) {
           progressed++;
-          await pool.run(() => sendAndRecord(services, claimed, me, report, pool));
+          await pool.run(() => sendAndRecord(services, claimed, me, report, pool, results));
         }
       }
     }
-    // Claimed a pool's worth at a time, just before sending: a claimed delivery waits for at most
-    // one send ahead of it, so its lease never runs out while it queues (it would be parked as
-    // outcome unknown without ever having been sent).
-    for (let i = 0; i < whole.length && Date.now() - started <= budgetMs; i += inFlight) {
-      for (const claimed of await claimWhole(services, whole.slice(i, i + inFlight), me, report)) {
+    // Claimed a pool's worth at a time, the next claim made while this one's sends wait for their
+    // slots: a claimed delivery waits for at most two sends ahead of it, so its lease never runs
+    // out while it queues (it would be parked as outcome unknown without ever having been sent),
+    // and the database round trips of a claim overlap the sends instead of coming between them.
+    const claimFrom = (i: number) =>
+      i < whole.length && Date.now() - started <= budgetMs
+        ? claimWhole(services, whole.slice(i, i + inFlight), me, report)
+        : undefined;
+    let next = claimFrom(0);
+    for (let i = 0; next; i += inFlight) {
+      const claimed = await next;
+      next = claimFrom(i + inFlight);
+      for (const d of claimed) {
         progressed++;
-        await pool.run(() => sendAndRecord(services, claimed, me, report, pool));
+        await pool.run(() => sendAndRecord(services, d, me, report, pool, results));
       }
     }
     if (progressed === 0 || Date.now() - started > budgetMs) break;
@@ -134,6 +145,7 @@ async function reapExpired(
   me: string,
   pool: Pool,
   report: PassReport,
+  results: SentResults,
 ): Promise<void> {
   const now = services.clock.now();
   const expired = await DeliveryModel.find({ channel, state: 'sending', leaseUntil: { $lt: now } })
@@ -181,7 +193,7 @@ async function reapExpired(
     if (!taken) continue;
     report.resent++;
     if (taken.deferred?.length) await splitDeferred({ ...taken, attempts: taken.attempts - 1 }, taken.deferred, now);
-    await pool.run(() => sendAndRecord(services, taken, me, report, pool));
+    await pool.run(() => sendAndRecord(services, taken, me, report, pool, results));
   }
 }
 
@@ -197,6 +209,7 @@ async function sendAndRecord(
   me: string,
   report: PassReport,
   pool: Pool,
+  results: SentResults,
 ): Promise<void> {
   let ok: SendOk;
   try {
@@ -205,18 +218,63 @@ async function sendAndRecord(
     pool.after(recordFailure(services, d, e as SendFailure, report));
     return;
   }
-  pool.after(recordSent(services, d, me, ok, report));
+  pool.after(recordSent(services, d, me, ok, results));
 }
 
-async function recordSent(services: AppServices, d: Lean, me: string, ok: SendOk, report: PassReport) {
-  const mine = { _id: d._id, state: 'sending' as const, leaseOwner: me };
+async function recordSent(services: AppServices, d: Lean, me: string, ok: SendOk, results: SentResults) {
   const now = services.clock.now();
   if (ok.invalid?.length) await parkInvalid(d, ok.invalid, now);
-  const res = await DeliveryModel.updateOne(mine, {
-    $set: { state: 'sent', sentAt: now, result: ok.result ?? {} },
-    $unset: { leaseOwner: 1, leaseUntil: 1, deferred: 1, lastError: 1 },
-  }).exec();
-  if (res.modifiedCount) report.sent++;
+  await results.add({
+    updateOne: {
+      filter: { _id: d._id, state: 'sending', leaseOwner: me },
+      update: {
+        $set: { state: 'sent', sentAt: now, result: ok.result ?? {} },
+        $unset: { leaseOwner: 1, leaseUntil: 1, deferred: 1, lastError: 1 },
+      },
+    },
+  });
+}
+
+type SentWrite = Parameters<typeof DeliveryModel.bulkWrite>[0][number];
+
+/**
+ * Sent results, written in as few round trips as the database's pace allows: while one write is
+ * in flight, the results that come in meanwhile wait and go together in the next (unordered)
+ * write. Under a fan-out of hundreds of sends the database writes one update command per round
+ * instead of one per send; a single send is written at once. Each caller resolves when its own
+ * result is stored (or rejects with the write's error: its lease then runs out as for a crash).
+ */
+class SentResults {
+  private queue: { op: SentWrite; done: (e?: unknown) => void }[] = [];
+  private writing = false;
+  constructor(private readonly report: PassReport) {}
+
+  add(op: SentWrite): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ op, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        const res = await DeliveryModel.bulkWrite(
+          batch.map((b) => b.op),
+          { ordered: false },
+        );
+        this.report.sent += res.modifiedCount;
+        for (const b of batch) b.done();
+      } catch (e) {
+        // Unordered: the others of the batch are stored; only the count is told by the error.
+        this.report.sent += (e as { result?: { modifiedCount?: number } }).result?.modifiedCount ?? 0;
+        for (const b of batch) b.done(e);
+      }
+    }
+    this.writing = false;
+  }
 }
 
 async function recordFailure(services: AppServices, d: Lean, f: SendFailure, report: PassReport) {
