@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Clock } from '../core/clock';
 import { isDuplicateKey } from '../db/duplicate';
 import { DeliveryModel, type DeliveryChannel } from './delivery.model';
@@ -37,10 +37,12 @@ export interface OutboundMessage {
 export async function enqueue(clock: Clock, messages: OutboundMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
   const now = clock.now();
-  const docs = messages.map((m) => ({ ...m, state: 'pending', attempts: 0, nextAttemptAt: m.notBefore ?? now }));
+  const docs = messages.map((m) => deliveryDoc(m, now));
   const due = messages.filter((m) => !m.notBefore || m.notBefore <= now).map((m) => m.channel);
   try {
-    const res = await DeliveryModel.insertMany(docs, { ordered: false, rawResult: true });
+    // Built typed above, so inserted without Mongoose's casting (a call-out's first step is 200
+    // messages, some with a thousand user ids each, and every moment before the send counts).
+    const res = await DeliveryModel.insertMany(docs, { ordered: false, lean: true, rawResult: true });
     return res.insertedCount;
   } catch (e) {
     // Duplicate idempotency keys are expected on retries; anything else is a real failure.
@@ -59,4 +61,40 @@ export async function enqueue(clock: Clock, messages: OutboundMessage[]): Promis
   } finally {
     wakeOutbox(due);
   }
+}
+
+const oid = (id: Types.ObjectId | string) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
+
+/** The stored delivery, with the schema's defaults and casts written out (and no undefined fields). */
+function deliveryDoc(m: OutboundMessage, now: Date) {
+  const { user, group, address, users } = m.recipient;
+  const { kind, text, markdown, card, mentions, mentionMobiles } = m.content;
+  return {
+    town: oid(m.town),
+    channel: m.channel,
+    recipient: {
+      address,
+      ...(user !== undefined && { user: oid(user) }),
+      ...(group !== undefined && { group: oid(group) }),
+      ...(users !== undefined && { users: users.map(oid) }),
+    },
+    content: {
+      kind: kind ?? 'text',
+      ...(text !== undefined && { text }),
+      ...(markdown !== undefined && { markdown }),
+      ...(card !== undefined && { card }),
+      mentions: mentions ?? [],
+      mentionMobiles: mentionMobiles ?? [],
+    },
+    source: Object.fromEntries(
+      Object.entries(m.source).filter(([, v]) => v !== undefined),
+    ) as OutboundMessage['source'],
+    exercise: m.exercise ?? false,
+    idempotencyKey: m.idempotencyKey,
+    state: 'pending' as const,
+    attempts: 0,
+    nextAttemptAt: m.notBefore ?? now,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
