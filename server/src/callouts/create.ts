@@ -108,20 +108,32 @@ export async function gatherRecipients(town: Types.ObjectId, input: Pick<Callout
 }
 type Gathered = Awaited<ReturnType<typeof gatherRecipients>>;
 
-/** One recipient document per person, with their groups. */
-export function recipientDocs(calloutId: Types.ObjectId, town: Types.ObjectId, now: Date, g: Gathered) {
-  // Groups by grid and by village, so each person's groups are looked up, not searched for.
-  const groupsByGrid = new Map<string, Types.ObjectId[]>();
-  const groupsByVillage = new Map<string, Types.ObjectId[]>();
-  for (const group of g.groups) {
-    const [index, key] = group.grid ? [groupsByGrid, String(group.grid)] : [groupsByVillage, String(group.village)];
+/** Each group's id under its grid, or its village when it has no grid. */
+function groupIndex(groups: Gathered['groups']) {
+  const byGrid = new Map<string, Types.ObjectId[]>();
+  const byVillage = new Map<string, Types.ObjectId[]>();
+  for (const group of groups) {
+    const [index, key] = group.grid ? [byGrid, String(group.grid)] : [byVillage, String(group.village)];
     index.set(key, [...(index.get(key) ?? []), group._id]);
   }
-  const docs = [...g.people.values()].map((u) => {
+  return { byGrid, byVillage };
+}
+
+/** One recipient document per person (all of them, or those given), with their groups. */
+export function recipientDocs(
+  calloutId: Types.ObjectId,
+  town: Types.ObjectId,
+  now: Date,
+  g: Gathered,
+  people: UserPick[] = [...g.people.values()],
+  index = groupIndex(g.groups),
+) {
+  // Groups by grid and by village, so each person's groups are looked up, not searched for.
+  const docs = people.map((u) => {
     const mine = g.residentsOf.get(String(u._id)) ?? [];
     const userGroups = [
-      ...(u.grids ?? []).flatMap((x) => groupsByGrid.get(String(x)) ?? []),
-      ...(groupsByVillage.get(String(u.village)) ?? []),
+      ...(u.grids ?? []).flatMap((x) => index.byGrid.get(String(x)) ?? []),
+      ...(index.byVillage.get(String(u.village)) ?? []),
     ];
     const wechatyContactId = u.wechatyContactIds?.[0];
     return {
@@ -182,20 +194,35 @@ export function firstStepPeople(g: Gathered): RecipientLean[] {
 }
 
 /**
- * Thousands of documents built typed: inserted without Mongoose's per-document casting and
- * validation, in chunks in parallel (PostgreSQL spreads them over its backends). Already there
- * (a repeat after a crash) counts as written.
+ * Every person's recipient document, built typed and inserted without Mongoose's per-document
+ * casting and validation, a thousand at a time and two of those at once (PostgreSQL spreads them
+ * over its backends, and keeps room for the first step's sends meanwhile). Each thousand is built
+ * just before it is written, so the event loop is never held for all ten thousand at once: the
+ * outbox worker sending the first step runs in between. Already there (a repeat after a crash)
+ * counts as written.
  */
-export async function writeRecipients(docs: RecipientLean[]): Promise<void> {
-  const chunks: RecipientLean[][] = [];
-  for (let i = 0; i < docs.length; i += 1000) chunks.push(docs.slice(i, i + 1000).map(withoutUndefined));
-  // Two at a time: the database keeps room for the first step's sends meanwhile.
-  for (let i = 0; i < chunks.length; i += 2)
-    await Promise.all(
-      chunks
-        .slice(i, i + 2)
-        .map((chunk) => CalloutRecipientModel.insertMany(chunk, { ordered: false, lean: true }).catch(onlyRepeats)),
-    );
+export async function writeRecipients(
+  calloutId: Types.ObjectId,
+  town: Types.ObjectId,
+  now: Date,
+  g: Gathered,
+): Promise<void> {
+  const people = [...g.people.values()];
+  const index = groupIndex(g.groups);
+  const write = (from: number) => {
+    const docs = recipientDocs(calloutId, town, now, g, people.slice(from, from + 1000), index);
+    return docs.length
+      ? CalloutRecipientModel.insertMany(docs.map(withoutUndefined), { ordered: false, lean: true }).then(
+          () => undefined,
+          onlyRepeats,
+        )
+      : undefined;
+  };
+  for (let i = 0; i < people.length; i += 2000) {
+    const first = write(i);
+    await new Promise((r) => setImmediate(r));
+    await Promise.all([first, write(i + 1000)]);
+  }
 }
 
 export async function writeContacts(contacts: ReturnType<typeof contactDocs>): Promise<void> {
@@ -258,7 +285,7 @@ export async function createCallout(
   await startFirstStep(services, callout.toObject() as CalloutLean, firstStepPeople(gathered));
   // They are about to answer (the API's ack, the mini-program): who they are is known already.
   rememberCallers(mark, [...people.values()]);
-  await writeRecipients(recipientDocs(callout._id, town, now, gathered));
+  await writeRecipients(callout._id, town, now, gathered);
   await activate(callout._id);
   return { id: String(callout._id), recipients: people.size };
 }

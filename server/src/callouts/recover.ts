@@ -3,7 +3,7 @@ import type { CalloutCreate } from '@yingji/shared';
 import type { AppServices } from '../core/context';
 import { CalloutModel, CalloutRecipientModel, recipientsOf } from './callout.model';
 import type { CalloutLean } from './common';
-import { activate, contactDocs, gatherRecipients, recipientDocs, writeContacts, writeRecipients } from './create';
+import { activate, contactDocs, firstStepPeople, gatherRecipients, writeContacts, writeRecipients } from './create';
 import { startFirstStep } from './steps';
 
 /** Older than this, a `preparing` call-out is no longer being created by anyone. */
@@ -30,11 +30,10 @@ export async function finishPreparing(services: AppServices): Promise<number> {
         recipients: request.recipients?.length ? request.recipients : undefined,
       });
       await writeContacts(contactDocs(c._id, c.town, gathered));
-      const docs = recipientDocs(c._id, c.town, c.issuedAt, gathered);
-      await writeRecipients(docs);
+      await writeRecipients(c._id, c.town, c.issuedAt, gathered);
       const total = await CalloutRecipientModel.countDocuments(recipientsOf(c._id));
       await CalloutModel.updateOne({ _id: c._id }, { $set: { 'summary.total': total } }).exec();
-      if (c.step < 0) await startFirstStep(services, c, docs);
+      if (c.step < 0) await startFirstStep(services, c, firstStepPeople(gathered));
       await activate(c._id);
       finished++;
       services.log.warn({ callout: String(c._id), total }, 'callout creation finished after a restart');
