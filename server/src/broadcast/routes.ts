@@ -57,7 +57,7 @@ export const broadcastModule: Module = {
       get everyMs() {
         return pollMs();
       },
-      run: (services) => runOutboxPass(services, 'broadcast'),
+      run: (services) => runOutboxPass(services, 'broadcast', { sendTimeoutMs: services.config.WEBHOOK_TIMEOUT_MS }),
     },
   ],
   routes(api) {

@@ -50,6 +50,8 @@ export interface PassOptions {
   /** Deliveries read per round. */
   batch?: number;
   workerId?: string;
+  /** The longest one send can take (default WECOM_TIMEOUT_MS): how far ahead claims may go. */
+  sendTimeoutMs?: number;
 }
 
 /** One pass of a channel's worker: reclaim, claim, send, record. */
@@ -66,7 +68,9 @@ export async function runOutboxPass(
   const pool = new Pool(inFlight);
   const results = new SentResults(report);
 
-  await reapExpired(services, channel, me, pool, report, results);
+  // Expired leases are looked at while the due deliveries are read (they are never the same ones).
+  const reaping = reapExpired(services, channel, me, pool, report, results);
+  reaping.catch(() => undefined); // awaited below
   let usage: Usage | undefined;
   for (;;) {
     const now = services.clock.now();
@@ -94,25 +98,35 @@ export async function runOutboxPass(
         }
       }
     }
-    // Claimed a pool's worth at a time, the next claim made while this one's sends wait for their
-    // slots: a claimed delivery waits for at most two sends ahead of it, so its lease never runs
-    // out while it queues (it would be parked as outcome unknown without ever having been sent),
-    // and the database round trips of a claim overlap the sends instead of coming between them.
+    // Claimed a few pool's worth at a time, the next claim made while this one's sends wait for
+    // their slots: the database round trips of a claim overlap the sends instead of coming
+    // between them. A claimed delivery then waits for at most 2 × `ahead` sends ahead of it: as
+    // many as fit in two thirds of its lease even if every one of them takes the whole time-out,
+    // so its lease does not run out while it queues (it would be parked as outcome unknown, or
+    // sent again, without having been sent). With a lease too short for that, one pool's worth is
+    // claimed only once the one before has started. A lease that runs short all the same is
+    // renewed before the send (leaseHolds).
+    const leaseMs = services.config.OUTBOX_LEASE_SECONDS * 1000;
+    const timeoutMs = opts.sendTimeoutMs ?? services.config.WECOM_TIMEOUT_MS;
+    const ahead = Math.min(4, Math.floor(leaseMs / (3 * timeoutMs)));
+    const chunk = inFlight * Math.max(1, ahead);
     const claimFrom = (i: number) =>
       i < whole.length && Date.now() - started <= budgetMs
-        ? claimWhole(services, whole.slice(i, i + inFlight), me, report)
+        ? claimWhole(services, whole.slice(i, i + chunk), me, report)
         : undefined;
     let next = claimFrom(0);
-    for (let i = 0; next; i += inFlight) {
+    for (let i = 0; next; i += chunk) {
       const claimed = await next;
-      next = claimFrom(i + inFlight);
+      if (ahead > 0) next = claimFrom(i + chunk);
       for (const d of claimed) {
         progressed++;
         await pool.run(() => sendAndRecord(services, d, me, report, pool, results));
       }
+      if (ahead === 0) next = claimFrom(i + chunk);
     }
     if (progressed === 0 || Date.now() - started > budgetMs) break;
   }
+  await reaping;
   await pool.drain();
   return report;
 }
@@ -211,6 +225,7 @@ async function sendAndRecord(
   pool: Pool,
   results: SentResults,
 ): Promise<void> {
+  if (!(await leaseHolds(services, d, me))) return;
   let ok: SendOk;
   try {
     ok = await sendDelivery(services, d);
@@ -219,6 +234,25 @@ async function sendAndRecord(
     return;
   }
   pool.after(recordSent(services, d, me, ok, results));
+}
+
+/**
+ * Whether this worker still holds the delivery with time to send it: a delivery that queued long
+ * behind slow sends has its lease renewed first (conditionally: if the lease ran out and another
+ * worker took it over, it is theirs, and this one does not send it too).
+ */
+async function leaseHolds(services: AppServices, d: Lean, me: string): Promise<boolean> {
+  const now = services.clock.now().getTime();
+  const leaseMs = services.config.OUTBOX_LEASE_SECONDS * 1000;
+  if ((d.leaseUntil?.getTime() ?? 0) - now > leaseMs / 2) return true;
+  const leaseUntil = new Date(now + leaseMs);
+  const renewed = await DeliveryModel.updateOne(
+    { _id: d._id, state: 'sending', leaseOwner: me, leaseUntil: d.leaseUntil },
+    { $set: { leaseUntil } },
+  ).exec();
+  if (renewed.modifiedCount === 0) return false;
+  d.leaseUntil = leaseUntil;
+  return true;
 }
 
 async function recordSent(services: AppServices, d: Lean, me: string, ok: SendOk, results: SentResults) {

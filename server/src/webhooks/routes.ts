@@ -31,7 +31,7 @@ export const webhooksModule: Module = {
       get everyMs() {
         return pollMs();
       },
-      run: (services) => runOutboxPass(services, 'webhook'),
+      run: (services) => runOutboxPass(services, 'webhook', { sendTimeoutMs: services.config.WEBHOOK_TIMEOUT_MS }),
     },
   ],
   routes(api) {
