@@ -1,11 +1,13 @@
-import { calloutsApi, type ApiClient } from '@yingji/shared';
+import { calloutsApi, type ApiClient, type ApiError } from '@yingji/shared';
 import { sealCallback, buildMessageXml } from '../../bot/src/channels/wecom-app';
 import { CalloutModel, CalloutRecipientModel, recipientsOf } from '../../server/src/callouts/callout.model';
 import { finishPreparing } from '../../server/src/callouts/recover';
 import { Scheduler } from '../../server/src/core/scheduler';
 import { DeliveryModel } from '../../server/src/outbox/delivery.model';
 import { outboxModule } from '../../server/src/outbox/routes';
+import { ChatGroupModel, GridModel } from '../../server/src/people/models';
 import { seedDemo } from '../../server/src/people/seed';
+import { notifyGroups } from '../../server/src/callouts/steps';
 import { UserModel } from '../../server/src/people/user.model';
 import { WECOM, eventually, postCallback, sleep } from '../chat/support';
 import { startFakeWecom, type FakeWecom } from '../fakes/wecom';
@@ -100,10 +102,40 @@ describe('the first step of a warning', () => {
       body: '请立即巡查',
       area: { villages: ['SL'] },
     });
-    await eventually(async () => fake.received.length > before, 5000);
-    expect(fake.received.slice(before).some((r) => r.api === 'message')).toBe(true);
+    // Both parts of it, the groups' first and then the persons' (their WeCom batch): each enqueue wakes the worker.
+    await eventually(async () => fake.received.slice(before).some((r) => r.api === 'message'), 5000);
+    expect(fake.received.slice(before).some((r) => r.api === 'webhook' || r.api === 'appchat')).toBe(true);
     const c = await CalloutModel.findById(created.id).lean();
     expect(c).toMatchObject({ status: 'active', step: 0 });
+  });
+});
+
+describe('the group messages, sent before the staff are read', () => {
+  it('are not sent for a warning refused for reaching nobody (a grid with a group and no one in it)', async () => {
+    const someGrid = (await GridModel.findOne({}).lean())!;
+    const empty = await GridModel.create({
+      town: someGrid.town,
+      village: someGrid.village,
+      code: 'EMPTY-01',
+      name: '空网格',
+    });
+    await ChatGroupModel.create({
+      town: someGrid.town,
+      channel: 'wecom_robot',
+      externalId: 'robot-empty-grid',
+      name: '空网格群',
+      grid: empty._id,
+    });
+    const before = await DeliveryModel.countDocuments();
+    const refused = await calloutsApi(office)
+      .create({ title: '山洪红色预警', level: 'red', area: { grids: [String(empty._id)] } })
+      .then(
+        () => undefined,
+        (e: ApiError) => e,
+      );
+    expect(refused).toMatchObject({ status: 400, code: 'CALLOUT_NO_RECIPIENTS', message: '该范围内没有可叫应的人员' });
+    expect(await DeliveryModel.countDocuments()).toBe(before);
+    expect(await CalloutModel.countDocuments({ title: '山洪红色预警', 'area.grids': empty._id })).toBe(0);
   });
 });
 
@@ -164,6 +196,26 @@ describe('a creation cut short by a crash', () => {
     // Once only: a second pass finds nothing to finish and sends nothing again.
     expect(await finishPreparing(srv.services)).toBe(0);
     expect(await DeliveryModel.countDocuments({ 'source.id': String(c._id), 'source.step': 'notify' })).toBe(sent);
+  });
+
+  it('cut short after its group messages: the persons get theirs, the groups not a second time', async () => {
+    const c = await preparing(new Date(Date.now() - 5 * 60_000));
+    const groups = await ChatGroupModel.find({ town: c.town }).lean();
+    await CalloutModel.updateOne({ _id: c._id }, { $set: { groups: groups.map((g) => g._id) } });
+    await notifyGroups(srv.services, (await CalloutModel.findById(c._id).lean()) as never);
+    const ofStep = (channel: object) =>
+      DeliveryModel.countDocuments({ 'source.id': String(c._id), 'source.step': 'notify', ...channel });
+    expect(await ofStep({ 'recipient.group': { $exists: true } })).toBe(groups.length);
+    expect(await ofStep({ 'recipient.group': { $exists: false } })).toBe(0);
+
+    expect(await finishPreparing(srv.services)).toBe(1);
+    const done = (await CalloutModel.findById(c._id).lean())!;
+    expect(done).toMatchObject({ status: 'active', step: 0 });
+    const written = await CalloutRecipientModel.countDocuments(recipientsOf(c._id));
+    expect(done.summary?.total).toBe(written);
+    expect(done.buckets).toBeGreaterThanOrEqual(1);
+    expect(await ofStep({ 'recipient.group': { $exists: true } })).toBe(groups.length);
+    expect(await ofStep({ channel: 'wecom_app', 'recipient.group': { $exists: false } })).toBeGreaterThan(0);
   });
 
   it('leaves a creation still under way alone', async () => {

@@ -1,6 +1,6 @@
 /** Issuing a warning: its area, its recipients and their groups, and the first step of the ladder. */
 import { AppError, type CalloutCreate } from '@yingji/shared';
-import { Types } from 'mongoose';
+import { Types, type QueryFilter } from 'mongoose';
 import { cacheMark, rememberCallers } from '../core/caller-cache';
 import type { AppServices, Caller } from '../core/context';
 import { isDuplicateKey } from '../db/duplicate';
@@ -16,7 +16,7 @@ import {
 import { bucketCount, windowsFor } from './ladder';
 import { forgetCalloutHead } from './ack-tally';
 import { RESPONSIBLE_ROLES, type CalloutLean, type UserPick, rid, oid } from './common';
-import { startFirstStep } from './steps';
+import { notifyGroups, startFirstStep } from './steps';
 
 /** Villages and grids by id or code; unknown ones are refused (nothing is stored). */
 async function resolveArea(town: Types.ObjectId, area: CalloutCreate['area']) {
@@ -47,49 +47,31 @@ async function resolveArea(town: Types.ObjectId, area: CalloutCreate['area']) {
   };
 }
 
-/** Who a warning reaches, resolved from its request (the office's, or a stored one on recovery). */
-export async function gatherRecipients(town: Types.ObjectId, input: Pick<CalloutCreate, 'area' | 'recipients'>) {
-  const userFields = 'town name role village grids superior wecomUserId wechatyContactIds active';
-  // Everything that does not depend on the area is read at the same time as it.
-  const [area, allStaff, named, allResidents, allGroups] = await Promise.all([
+const USER_FIELDS = 'town name role village grids superior wecomUserId wechatyContactIds active';
+type Request = Pick<CalloutCreate, 'area' | 'recipients'>;
+
+/**
+ * What a warning reaches without reading the town's staff: its area, the chat groups and
+ * vulnerable residents there, and the named recipients (all of them known, else it is refused).
+ */
+export async function gatherArea(town: Types.ObjectId, input: Request) {
+  const [area, named, allResidents, allGroups] = await Promise.all([
     resolveArea(town, input.area),
-    input.recipients?.length && !input.area
-      ? Promise.resolve([] as UserPick[])
-      : UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
-          .select(userFields)
-          .lean<UserPick[]>(),
     input.recipients?.length
       ? UserModel.find({ _id: { $in: input.recipients.map(oid) }, town, active: true })
-          .select(userFields)
+          .select(USER_FIELDS)
           .lean<UserPick[]>()
       : Promise.resolve([] as UserPick[]),
     VulnerableResidentModel.find({ town, active: true }).lean(),
     ChatGroupModel.find({ town }).lean(),
   ]);
-  const inArea = (u: UserPick) =>
-    area.whole ||
-    (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
-    (u.role === 'cadre' && !!u.village && area.villageSet.has(String(u.village)));
-
-  const staff = allStaff.filter(inArea);
   if (named.length !== new Set(input.recipients ?? []).size) throw new AppError('CALLOUT_RECIPIENT_UNKNOWN');
-
   const residents = allResidents.filter(
     (r) =>
       area.whole ||
       (r.grid && area.gridSet.has(String(r.grid))) ||
       (r.village && area.villageSet.has(String(r.village))),
   );
-  const responsibleIds = [...new Set(residents.map((r) => String(r.responsible)))];
-  const responsible = responsibleIds.length
-    ? await UserModel.find({ _id: { $in: responsibleIds.map(oid) }, town, active: true })
-        .select(userFields)
-        .lean<UserPick[]>()
-    : [];
-
-  const people = new Map<string, UserPick>();
-  for (const u of [...staff, ...named, ...responsible]) people.set(String(u._id), u);
-
   const groups = allGroups.filter((g) =>
     area.whole
       ? true
@@ -97,6 +79,60 @@ export async function gatherRecipients(town: Types.ObjectId, input: Pick<Callout
         ? area.gridSet.has(String(g.grid))
         : !!g.village && area.villageIds.some((v) => String(v) === String(g.village)),
   );
+  return { area, named, residents, groups };
+}
+type Where = Awaited<ReturnType<typeof gatherArea>>;
+
+/** The town's active grid members and cadres: the slowest read of a warning (ten thousand of them). */
+export function readStaff(town: Types.ObjectId, input: Request): Promise<UserPick[]> {
+  if (input.recipients?.length && !input.area) return Promise.resolve([]);
+  return UserModel.find({ town, active: true, role: { $in: RESPONSIBLE_ROLES } })
+    .select(USER_FIELDS)
+    .lean<UserPick[]>()
+    .exec();
+}
+
+/** Whether the warning reaches any person at all, asked before anything is sent. */
+export async function reachesAnyone(town: Types.ObjectId, input: Request, where: Where): Promise<boolean> {
+  if (where.named.length) return true;
+  const { area, residents } = where;
+  // The same rule as gatherPeople's: the area's staff, and whoever answers for its residents.
+  const staff = { role: { $in: RESPONSIBLE_ROLES } };
+  const alternatives: Record<string, unknown>[] = [
+    { _id: { $in: [...new Set(residents.map((r) => String(r.responsible)))].map(oid) } },
+  ];
+  if (!(input.recipients?.length && !input.area))
+    alternatives.push(
+      ...(area.whole
+        ? [staff]
+        : [
+            { ...staff, grids: { $in: [...area.gridSet].map(oid) } },
+            { role: 'cadre', village: { $in: [...area.villageSet].map(oid) } },
+          ]),
+    );
+  const filter: QueryFilter<unknown> = { town, active: true, $or: alternatives };
+  return !!(await UserModel.exists(filter));
+}
+
+/** Everyone a warning reaches: the area's staff, the named, and whoever answers for its vulnerable residents. */
+export async function gatherPeople(town: Types.ObjectId, where: Where, allStaff: UserPick[]) {
+  const { area, named, residents, groups } = where;
+  const inArea = (u: UserPick) =>
+    area.whole ||
+    (u.grids ?? []).some((g) => area.gridSet.has(String(g))) ||
+    (u.role === 'cadre' && !!u.village && area.villageSet.has(String(u.village)));
+  const staff = allStaff.filter(inArea);
+
+  const responsibleIds = [...new Set(residents.map((r) => String(r.responsible)))];
+  const responsible = responsibleIds.length
+    ? await UserModel.find({ _id: { $in: responsibleIds.map(oid) }, town, active: true })
+        .select(USER_FIELDS)
+        .lean<UserPick[]>()
+    : [];
+
+  const people = new Map<string, UserPick>();
+  for (const u of [...staff, ...named, ...responsible]) people.set(String(u._id), u);
+
   const residentsOf = new Map<string, typeof residents>();
   for (const r of residents) {
     if (!people.has(String(r.responsible))) continue;
@@ -105,6 +141,12 @@ export async function gatherRecipients(town: Types.ObjectId, input: Pick<Callout
     residentsOf.set(String(r.responsible), list);
   }
   return { area, people, groups, residentsOf };
+}
+
+/** Who a warning reaches, resolved from its request (the office's, or a stored one on recovery). */
+export async function gatherRecipients(town: Types.ObjectId, input: Request) {
+  const [where, staff] = await Promise.all([gatherArea(town, input), readStaff(town, input)]);
+  return gatherPeople(town, where, staff);
 }
 type Gathered = Awaited<ReturnType<typeof gatherRecipients>>;
 
@@ -235,12 +277,15 @@ function onlyRepeats(e: { writeErrors?: unknown[] }): void {
 }
 
 /**
- * Issue a warning: resolve its area to chat groups and responsible persons (plus named recipients
- * and the persons responsible for vulnerable residents there), and send the first step while one
- * recipient document per person is written: the messages need only who they are, and every
- * moment counts. The call-out is `preparing` until its recipients are all written; an answer
- * that arrives before its recipient document waits for it (acks.ts, card-clicks.ts). A creation
- * cut short by a crash is finished by the `callouts:finish-preparing` job from the stored request.
+ * Issue a warning. Its area resolves to chat groups and persons: the area's staff, named
+ * recipients, and those responsible for its vulnerable residents. Every moment counts, so the
+ * messages go out as soon as what they need is known:
+ * 1. the group messages, once the area is (the town's staff are still being read meanwhile);
+ * 2. the messages to persons, once the staff are read;
+ * 3. while one recipient document per person is written.
+ * The call-out is `preparing` until its recipients are all written; an answer that arrives before
+ * its recipient document waits for it (acks.ts, card-clicks.ts). A creation cut short by a crash
+ * is finished by the `callouts:finish-preparing` job from the stored request.
  */
 export async function createCallout(
   services: AppServices,
@@ -250,14 +295,15 @@ export async function createCallout(
 ): Promise<{ id: string; recipients: number }> {
   const town = caller.town;
   const mark = cacheMark();
-  const [gathered, cfg] = await Promise.all([gatherRecipients(town, input), loadTownConfig(town)]);
-  const { area, people, groups, residentsOf } = gathered;
-  if (people.size === 0) throw new AppError('CALLOUT_NO_RECIPIENTS');
+  const staffRead = readStaff(town, input);
+  staffRead.catch(() => undefined); // awaited below; a refusal before then must not leave it unhandled
+  const [where, cfg] = await Promise.all([gatherArea(town, input), loadTownConfig(town)]);
+  if (!(await reachesAnyone(town, input, where))) throw new AppError('CALLOUT_NO_RECIPIENTS');
   const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
 
   const now = services.clock.now();
-  const wecomCount = [...people.values()].filter((u) => u.wecomUserId).length;
-  const callout = await CalloutModel.create({
+  const { area, groups } = where;
+  const created = await CalloutModel.create({
     town,
     title: input.title,
     level: input.level,
@@ -273,21 +319,41 @@ export async function createCallout(
     ackMinutes,
     waitMinutes,
     step: -1,
-    buckets: bucketCount(wecomCount),
     groups: groups.map((g) => g._id),
-    summary: { total: people.size, acked: 0 },
-    oneToOne: { total: [...residentsOf.values()].reduce((s, l) => s + l.length, 0), contacted: 0, transferred: 0 },
+    // Counted once the persons are known (below).
+    summary: { total: 0, acked: 0 },
+    oneToOne: { total: 0, contacted: 0, transferred: 0 },
     cap: extra.cap,
   });
+  const callout = created.toObject() as CalloutLean;
+  await notifyGroups(services, callout);
+
+  const gathered = await gatherPeople(town, where, await staffRead);
+  const counts = await countPeople(callout._id, gathered);
   // The first step names the residents each person must contact: those are written first (few).
   await writeContacts(contactDocs(callout._id, town, gathered));
-  // Then the first step, before anything else: its sends need not wait for ten thousand inserts.
-  await startFirstStep(services, callout.toObject() as CalloutLean, firstStepPeople(gathered));
+  // Then the first step to persons: its sends need not wait for ten thousand inserts.
+  await startFirstStep(services, { ...callout, ...counts }, firstStepPeople(gathered), 'people');
   // They are about to answer (the API's ack, the mini-program): who they are is known already.
-  rememberCallers(mark, [...people.values()]);
+  rememberCallers(mark, [...gathered.people.values()]);
   await writeRecipients(callout._id, town, now, gathered);
   await activate(callout._id);
-  return { id: String(callout._id), recipients: people.size };
+  return { id: String(callout._id), recipients: gathered.people.size };
+}
+
+/**
+ * The call-out's counts of persons, and the number of WeCom batches its messages to them are cut
+ * into (fixed before the first of those messages is enqueued: a repeat must cut them the same way).
+ */
+export async function countPeople(calloutId: Types.ObjectId, g: Gathered) {
+  const wecomCount = [...g.people.values()].filter((u) => u.wecomUserId).length;
+  const counts = { buckets: bucketCount(wecomCount) };
+  const oneToOne = [...g.residentsOf.values()].reduce((s, l) => s + l.length, 0);
+  await CalloutModel.updateOne(
+    { _id: calloutId },
+    { $set: { ...counts, 'summary.total': g.people.size, 'oneToOne.total': oneToOne } },
+  ).exec();
+  return counts;
 }
 
 /** Every recipient written: the ladder runs from now on. */

@@ -3,7 +3,15 @@ import type { CalloutCreate } from '@yingji/shared';
 import type { AppServices } from '../core/context';
 import { CalloutModel, CalloutRecipientModel, recipientsOf } from './callout.model';
 import type { CalloutLean } from './common';
-import { activate, contactDocs, firstStepPeople, gatherRecipients, writeContacts, writeRecipients } from './create';
+import {
+  activate,
+  contactDocs,
+  countPeople,
+  firstStepPeople,
+  gatherRecipients,
+  writeContacts,
+  writeRecipients,
+} from './create';
 import { startFirstStep } from './steps';
 
 /** Older than this, a `preparing` call-out is no longer being created by anyone. */
@@ -29,11 +37,14 @@ export async function finishPreparing(services: AppServices): Promise<number> {
         area: request.area ?? undefined,
         recipients: request.recipients?.length ? request.recipients : undefined,
       });
+      // Cut short before its persons were counted: none of their messages was enqueued yet, so
+      // their batches are cut now (else as stored, the way the first of them were).
+      const counts = c.summary.total === 0 && c.step < 0 ? await countPeople(c._id, gathered) : {};
       await writeContacts(contactDocs(c._id, c.town, gathered));
       await writeRecipients(c._id, c.town, c.issuedAt, gathered);
       const total = await CalloutRecipientModel.countDocuments(recipientsOf(c._id));
       await CalloutModel.updateOne({ _id: c._id }, { $set: { 'summary.total': total } }).exec();
-      if (c.step < 0) await startFirstStep(services, c, firstStepPeople(gathered));
+      if (c.step < 0) await startFirstStep(services, { ...c, ...counts }, firstStepPeople(gathered));
       await activate(c._id);
       finished++;
       services.log.warn({ callout: String(c._id), total }, 'callout creation finished after a restart');

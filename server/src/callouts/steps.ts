@@ -68,18 +68,29 @@ export async function runDueSteps(
 }
 
 /**
- * The first step (notify everyone), while the call-out is still `preparing`: its messages need only
- * who the recipients are, so they go out while the recipients' documents are being written. Moves
- * the step from -1 to 0 once (a repeat, e.g. by the recovery of a crashed creation, enqueues
- * nothing new: the keys are the same).
+ * The first step (notify everyone), while the call-out is still `preparing`. Its group messages
+ * need only the call-out and its groups, so they go first (`notifyGroups`, before the staff are
+ * read); the rest need only who the recipients are, so they go out while the recipients'
+ * documents are being written. Moves the step from -1 to 0 once (a repeat, e.g. by the recovery
+ * of a crashed creation, enqueues nothing new: the keys are the same).
  */
-export async function startFirstStep(services: AppServices, c: CalloutLean, people: RecipientLean[]): Promise<void> {
-  await carryOutStep(services, c, 0, people);
+export async function startFirstStep(
+  services: AppServices,
+  c: CalloutLean,
+  people: RecipientLean[],
+  only?: 'people',
+): Promise<void> {
+  await carryOutStep(services, c, 0, people, only);
   await CalloutModel.updateOne(
     { _id: c._id, step: -1 },
     { $set: { step: 0, nextStepAt: stepDueAt(c.issuedAt, 1, c.ackMinutes, c.waitMinutes) } },
   ).exec();
   forgetCalloutHead(c._id);
+}
+
+/** The first step's messages to the call-out's chat groups (the step stays at -1: see startFirstStep). */
+export async function notifyGroups(services: AppServices, c: CalloutLean): Promise<void> {
+  await carryOutStep(services, c, 0, [], 'groups');
 }
 
 /** Build and enqueue the messages of one ladder step. Idempotency keys make a repeat harmless. */
@@ -88,6 +99,8 @@ async function carryOutStep(
   c: CalloutLean,
   step: number,
   written?: RecipientLean[],
+  /** Of the first step: only its group messages, or only those to persons. */
+  only?: 'groups' | 'people',
 ): Promise<void> {
   const name = STEPS[step]!;
   const id = String(c._id);
@@ -159,8 +172,11 @@ async function carryOutStep(
 
   switch (name) {
     case 'notify': {
-      direct(recips, 'card', text.notify(t), false);
-      await contactsFor(recips.filter(needsContacts));
+      if (only !== 'groups') {
+        direct(recips, 'card', text.notify(t), false);
+        await contactsFor(recips.filter(needsContacts));
+      }
+      if (only === 'people') break;
       const groups = await ChatGroupModel.find({ _id: { $in: c.groups } }).lean();
       for (const g of groups) {
         msgs.push({
