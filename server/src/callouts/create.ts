@@ -243,6 +243,9 @@ export function firstStepPeople(g: Gathered): RecipientLean[] {
  * outbox worker sending the first step runs in between. Already there (a repeat after a crash)
  * counts as written.
  */
+/** Passed through to the driver: a field left undefined is not stored (as null). */
+const KEEP_UNDEFINED_OUT = { ignoreUndefined: true };
+
 export async function writeRecipients(
   calloutId: Types.ObjectId,
   town: Types.ObjectId,
@@ -254,7 +257,7 @@ export async function writeRecipients(
   const write = (from: number) => {
     const docs = recipientDocs(calloutId, town, now, g, people.slice(from, from + 1000), index);
     return docs.length
-      ? CalloutRecipientModel.insertMany(docs.map(withoutUndefined), { ordered: false, lean: true }).then(
+      ? CalloutRecipientModel.insertMany(docs, { ordered: false, lean: true, ...KEEP_UNDEFINED_OUT }).then(
           () => undefined,
           onlyRepeats,
         )
@@ -280,9 +283,9 @@ function onlyRepeats(e: { writeErrors?: unknown[] }): void {
  * Issue a warning. Its area resolves to chat groups and persons: the area's staff, named
  * recipients, and those responsible for its vulnerable residents. Every moment counts, so the
  * messages go out as soon as what they need is known:
- * 1. the group messages, once the area is (the town's staff are still being read meanwhile);
- * 2. the messages to persons, once the staff are read;
- * 3. while one recipient document per person is written.
+ * 1. the group messages, once the area is known (a few reads: they go out within half a second);
+ * 2. the messages to persons, once the town's staff are read (the slowest read: ten thousand);
+ * 3. meanwhile one recipient document per person is written.
  * The call-out is `preparing` until its recipients are all written; an answer that arrives before
  * its recipient document waits for it (acks.ts, card-clicks.ts). A creation cut short by a crash
  * is finished by the `callouts:finish-preparing` job from the stored request.
@@ -295,8 +298,6 @@ export async function createCallout(
 ): Promise<{ id: string; recipients: number }> {
   const town = caller.town;
   const mark = cacheMark();
-  const staffRead = readStaff(town, input);
-  staffRead.catch(() => undefined); // awaited below; a refusal before then must not leave it unhandled
   const [where, cfg] = await Promise.all([gatherArea(town, input), loadTownConfig(town)]);
   if (!(await reachesAnyone(town, input, where))) throw new AppError('CALLOUT_NO_RECIPIENTS');
   const { ackMinutes, waitMinutes } = windowsFor(input.level, cfg, input.ackMinutes);
@@ -328,7 +329,8 @@ export async function createCallout(
   const callout = created.toObject() as CalloutLean;
   await notifyGroups(services, callout);
 
-  const gathered = await gatherPeople(town, where, await staffRead);
+  // Only now the staff: read beside the group messages' insert and first sends, it slowed both.
+  const gathered = await gatherPeople(town, where, await readStaff(town, input));
   const counts = await countPeople(callout._id, gathered);
   // The first step names the residents each person must contact: those are written first (few).
   await writeContacts(contactDocs(callout._id, town, gathered));
@@ -360,9 +362,4 @@ export async function countPeople(calloutId: Types.ObjectId, g: Gathered) {
 export async function activate(calloutId: Types.ObjectId): Promise<void> {
   await CalloutModel.updateOne({ _id: calloutId, status: 'preparing' }, { $set: { status: 'active' } }).exec();
   forgetCalloutHead(calloutId);
-}
-
-/** The driver would store an undefined field as null; Mongoose leaves it out. So do we. */
-function withoutUndefined<T extends object>(doc: T): T {
-  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
 }
