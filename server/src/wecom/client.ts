@@ -112,6 +112,8 @@ export class WeComClient {
       headers: { 'content-type': 'application/json' },
       // Our own proxies must not change where the call goes.
       proxy: false,
+      // WeCom's API does not redirect: the plain HTTP client, without follow-redirects' wrapper on every call.
+      maxRedirects: 0,
     });
     this.retries = opts.retry?.retries ?? 3;
     this.baseDelayMs = opts.retry?.baseDelayMs ?? 500;

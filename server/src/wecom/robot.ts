@@ -24,6 +24,8 @@ export class WeComRobotSender {
       timeout: opts.timeoutMs ?? 10_000,
       validateStatus: () => true,
       proxy: false,
+      // WeCom's API does not redirect: the plain HTTP client, without follow-redirects' wrapper on every call.
+      maxRedirects: 0,
     });
     this.now = opts.now ?? Date.now;
   }
