@@ -2,7 +2,8 @@
  * `npm run bench:callout`: figures, not a test.
  *
  * 1. Fan-out: a call-out to 10,000 recipients in 200 groups (one WeCom group robot per grid),
- *    sent through the outbox to the fake WeCom server on loopback. Prints the time until every
+ *    sent through the outbox to the fake WeCom server on loopback (in a process of its own, as
+ *    WeCom is not in ours: bench-fake-wecom.ts). Prints the time until every
  *    delivery was handed to the fake, and its ratio to the floor the channel limits allow.
  * 2. Acknowledgement intake: encrypted WeCom callbacks (card clicks) per second with p50/p99,
  *    beside a bare Koa endpoint doing one insert into the same database, in the same run; and
@@ -15,6 +16,7 @@
  * --rtt-ms N (50: the fake WeCom answers each API call after this long) --json (the figures as
  * one JSON object on the last line).
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +39,7 @@ import { DeliveryModel } from '../server/src/outbox/delivery.model';
 import { Scheduler } from '../server/src/core/scheduler';
 import { outboxModule } from '../server/src/outbox/routes';
 import { ChatGroupModel, GridModel, TownModel, UserModel, VillageModel } from '../server/src/people/models';
-import { startFakeWecom } from '../test/fakes/wecom';
+import type { FakeReport } from './bench-fake-wecom';
 import { load } from './bench-support';
 
 const arg = (name: string, dflt: number) => {
@@ -85,8 +87,7 @@ async function main() {
   }
   const dbName = `bench${Date.now().toString(36)}`;
   await connectMongoose(uri, dbName);
-  const fake = await startFakeWecom({ corpId: 'ww-bench' });
-  fake.delayMs = RTT_MS;
+  const fake = await forkFakeWecom('ww-bench', RTT_MS);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: tmp,
@@ -172,7 +173,8 @@ async function main() {
   }
   // The answers below are measured as intake: the card updates they cause are enqueued, not sent.
   await workers.stop();
-  const lastAt = Math.max(...fake.received.map((r) => r.at));
+  const got = await fake.report();
+  const lastAt = Math.max(...got.received.map((r) => r.at));
   const handedOverMs = lastAt - t0;
   const batchCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_app' });
   const robotCalls = await DeliveryModel.countDocuments({ 'source.id': created.id, channel: 'wecom_robot' });
@@ -180,20 +182,18 @@ async function main() {
   // message per group; IN_FLIGHT of them at a time, each taking one round trip.
   const calls = Math.ceil(RECIPIENTS / 1000) + GROUPS;
   const floorMs = Math.ceil(calls / IN_FLIGHT) * RTT_MS;
-  const people = new Set(fake.received.filter((r) => r.api === 'message').map((r) => r.to)).size;
+  const people = new Set(got.received.filter((r) => r.api === 'message').map((r) => r.to)).size;
   log('');
   log('== fan-out ==');
   log(
     `recipients ${created.recipients}, groups ${GROUPS}; deliveries ${deliveries} (${batchCalls} WeCom message/send batches of ≤1000, ${robotCalls} robot messages)`,
   );
   log(`issue request answered in ${((tCreated - t0) / 1000).toFixed(2)} s`);
-  const calledAt = fake.calls.filter((c) => c.path !== '/cgi-bin/gettoken').map((c) => c.at);
+  const calledAt = got.calls.filter((c) => c.path !== '/cgi-bin/gettoken').map((c) => c.at);
   log(
     `first call after ${Math.min(...calledAt) - t0} ms; ${calledAt.filter((at) => at <= tCreated).length} of ${calledAt.length} calls answered before the request was`,
   );
-  log(
-    `every delivery handed to the fake after ${handedOverMs} ms (${people} members reached; dropped ${fake.dropped.length})`,
-  );
+  log(`every delivery handed to the fake after ${handedOverMs} ms (${people} members reached; dropped ${got.dropped})`);
   log(
     `floor: ${calls} calls, ${IN_FLIGHT} in flight, ${RTT_MS} ms each = ${floorMs} ms; ratio ${(handedOverMs / floorMs).toFixed(1)}×`,
   );
@@ -312,3 +312,32 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The fake WeCom in a process of its own (bench-fake-wecom.ts), answering after `rttMs`. */
+async function forkFakeWecom(corpId: string, rttMs: number) {
+  const child = fork(path.join(__dirname, 'bench-fake-wecom.ts'), [corpId, String(rttMs)], { stdio: 'inherit' });
+  const ask = <T>(pick: (m: Record<string, unknown>) => T | undefined, send?: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        const v = pick(m);
+        if (v === undefined) return;
+        child.off('message', onMessage);
+        resolve(v);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the fake WeCom exited (${code})`)));
+      if (send) child.send(send);
+    });
+  const hello = await ask((m) =>
+    m.base ? (m as { base: string; corpId: string; secret: string; agentId: number }) : undefined,
+  );
+  return {
+    ...hello,
+    report: () => ask((m) => m.report as FakeReport | undefined, 'report'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('close');
+      }),
+  };
+}
