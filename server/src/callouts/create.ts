@@ -235,17 +235,17 @@ export function firstStepPeople(g: Gathered): RecipientLean[] {
   );
 }
 
-/**
- * Every person's recipient document, built typed and inserted without Mongoose's per-document
- * casting and validation, a thousand at a time and two of those at once (PostgreSQL spreads them
- * over its backends, and keeps room for the first step's sends meanwhile). Each thousand is built
- * just before it is written, so the event loop is never held for all ten thousand at once: the
- * outbox worker sending the first step runs in between. Already there (a repeat after a crash)
- * counts as written.
- */
 /** Passed through to the driver: a field left undefined is not stored (as null). */
 const KEEP_UNDEFINED_OUT = { ignoreUndefined: true };
 
+/**
+ * Every person's recipient document, built typed and inserted without Mongoose's per-document
+ * casting and validation, a thousand at a time, one thousand after the other: the first step's
+ * sends are claimed and recorded by the same database meanwhile (two thousands at once slowed the
+ * fan-out by a tenth). Each thousand is built just before it is written, so the event loop is
+ * never held for all ten thousand at once. Already there (a repeat after a crash) counts as
+ * written.
+ */
 export async function writeRecipients(
   calloutId: Types.ObjectId,
   town: Types.ObjectId,
@@ -263,11 +263,7 @@ export async function writeRecipients(
         )
       : undefined;
   };
-  for (let i = 0; i < people.length; i += 2000) {
-    const first = write(i);
-    await new Promise((r) => setImmediate(r));
-    await Promise.all([first, write(i + 1000)]);
-  }
+  for (let i = 0; i < people.length; i += 1000) await write(i);
 }
 
 export async function writeContacts(contacts: ReturnType<typeof contactDocs>): Promise<void> {
