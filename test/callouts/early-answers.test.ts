@@ -202,7 +202,7 @@ describe('a creation cut short by a crash', () => {
     const c = await preparing(new Date(Date.now() - 5 * 60_000));
     const groups = await ChatGroupModel.find({ town: c.town }).lean();
     await CalloutModel.updateOne({ _id: c._id }, { $set: { groups: groups.map((g) => g._id) } });
-    await notifyGroups(srv.services, (await CalloutModel.findById(c._id).lean()) as never);
+    await notifyGroups(srv.services, (await CalloutModel.findById(c._id).lean()) as never, groups);
     const ofStep = (channel: object) =>
       DeliveryModel.countDocuments({ 'source.id': String(c._id), 'source.step': 'notify', ...channel });
     expect(await ofStep({ 'recipient.group': { $exists: true } })).toBe(groups.length);

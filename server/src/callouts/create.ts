@@ -150,7 +150,7 @@ export async function gatherRecipients(town: Types.ObjectId, input: Request) {
 }
 type Gathered = Awaited<ReturnType<typeof gatherRecipients>>;
 
-/** Each group's id under its grid, or its village when it has no grid. */
+/** Each group's id under its grid, or its village when it has no grid: a person's groups are looked up, not searched for. */
 function groupIndex(groups: Gathered['groups']) {
   const byGrid = new Map<string, Types.ObjectId[]>();
   const byVillage = new Map<string, Types.ObjectId[]>();
@@ -161,16 +161,15 @@ function groupIndex(groups: Gathered['groups']) {
   return { byGrid, byVillage };
 }
 
-/** One recipient document per person (all of them, or those given), with their groups. */
-export function recipientDocs(
+/** One recipient document for each of these persons, with their groups. */
+function recipientDocs(
   calloutId: Types.ObjectId,
   town: Types.ObjectId,
   now: Date,
   g: Gathered,
-  people: UserPick[] = [...g.people.values()],
-  index = groupIndex(g.groups),
+  people: UserPick[],
+  index: ReturnType<typeof groupIndex>,
 ) {
-  // Groups by grid and by village, so each person's groups are looked up, not searched for.
   const docs = people.map((u) => {
     const mine = g.residentsOf.get(String(u._id)) ?? [];
     const userGroups = [
@@ -323,7 +322,7 @@ export async function createCallout(
     cap: extra.cap,
   });
   const callout = created.toObject() as CalloutLean;
-  await notifyGroups(services, callout);
+  await notifyGroups(services, callout, groups);
 
   // Only now the staff: read beside the group messages' insert and first sends, it slowed both.
   const gathered = await gatherPeople(town, where, await readStaff(town, input));

@@ -88,9 +88,29 @@ export async function startFirstStep(
   forgetCalloutHead(c._id);
 }
 
-/** The first step's messages to the call-out's chat groups (the step stays at -1: see startFirstStep). */
-export async function notifyGroups(services: AppServices, c: CalloutLean): Promise<void> {
-  await carryOutStep(services, c, 0, [], 'groups');
+type NotifiedGroup = { _id: Types.ObjectId; channel: OutboundMessage['channel']; externalId: string };
+
+/**
+ * The first step's messages to the call-out's chat groups, given as already read (the step stays
+ * at -1: see startFirstStep).
+ */
+export async function notifyGroups(services: AppServices, c: CalloutLean, groups: NotifiedGroup[]): Promise<void> {
+  await enqueue(services.clock, groupNotices(c, groups));
+}
+
+/** The first step's message to each group (the same keys whoever enqueues them). */
+function groupNotices(c: CalloutLean, groups: NotifiedGroup[]): OutboundMessage[] {
+  const id = String(c._id);
+  const t: CalloutText = { id, title: c.title, level: c.level, body: c.body };
+  return groups.map((g) => ({
+    town: c.town,
+    exercise: c.exercise,
+    source: { kind: 'callout', id, step: 'notify' },
+    channel: g.channel,
+    recipient: { group: g._id, address: g.externalId },
+    content: { kind: 'text', text: text.notify(t) },
+    idempotencyKey: `co:${id}:notify:group:${String(g._id)}`,
+  }));
 }
 
 /** Build and enqueue the messages of one ladder step. Idempotency keys make a repeat harmless. */
@@ -99,8 +119,8 @@ async function carryOutStep(
   c: CalloutLean,
   step: number,
   written?: RecipientLean[],
-  /** Of the first step: only its group messages, or only those to persons. */
-  only?: 'groups' | 'people',
+  /** Of the first step: only the messages to persons (those to groups were sent by notifyGroups). */
+  only?: 'people',
 ): Promise<void> {
   const name = STEPS[step]!;
   const id = String(c._id);
@@ -172,21 +192,10 @@ async function carryOutStep(
 
   switch (name) {
     case 'notify': {
-      if (only !== 'groups') {
-        direct(recips, 'card', text.notify(t), false);
-        await contactsFor(recips.filter(needsContacts));
-      }
-      if (only === 'people') break;
-      const groups = await ChatGroupModel.find({ _id: { $in: c.groups } }).lean();
-      for (const g of groups) {
-        msgs.push({
-          ...base,
-          channel: g.channel,
-          recipient: { group: g._id, address: g.externalId },
-          content: { kind: 'text', text: text.notify(t) },
-          idempotencyKey: `co:${id}:${name}:group:${String(g._id)}`,
-        });
-      }
+      direct(recips, 'card', text.notify(t), false);
+      await contactsFor(recips.filter(needsContacts));
+      if (only !== 'people')
+        msgs.push(...groupNotices(c, await ChatGroupModel.find({ _id: { $in: c.groups } }).lean()));
       break;
     }
     case 'remind':
