@@ -65,7 +65,10 @@ function request(url: string, method: string, token: string, body?: string): Pro
   });
 }
 
-const DAY = 24 * 3600 * 1000;
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+/** Hour `k` of the two years before yesterday, spread evenly when `k` steps by a number prime to 17,520. */
+const hoursAgo = (now: number, k: number) => new Date(now - (k % (730 * 24)) * HOUR - DAY);
 
 /** `n` stored tips and `n` stored hazards of the sample town, spread over villages, grids, statuses and two years. */
 async function bulkLoad(n: number, town: { _id: Types.ObjectId; code: string }) {
@@ -89,7 +92,7 @@ async function bulkLoad(n: number, town: { _id: Types.ObjectId; code: string }) 
       const i = from + k;
       const g = pick(grids, i * 7);
       const status = pick(TIP_STATUSES, i);
-      const submittedAt = new Date(now - ((i * 7919) % (730 * DAY)) - DAY);
+      const submittedAt = hoursAgo(now, i * 7919);
       return {
         town: town._id,
         code: `${town.code}-HT-${String(i).padStart(6, '0')}`,
@@ -113,7 +116,7 @@ async function bulkLoad(n: number, town: { _id: Types.ObjectId; code: string }) 
       const g = pick(grids, i * 11);
       // Most of a town's history is closed; the rest spread over the open states.
       const status = i % 4 === 0 ? pick(HAZARD_STATUSES, i) : 'closed';
-      const discoveredAt = new Date(now - ((i * 6151) % (730 * DAY)) - DAY);
+      const discoveredAt = hoursAgo(now, i * 6151);
       const deadline = new Date(discoveredAt.getTime() + 15 * DAY);
       return {
         town: town._id,
