@@ -141,6 +141,10 @@ function writeSettings(dir: string, port: number, durable: boolean) {
     "cron.database_name = 'postgres'",
     // Debian's pg_cron 1.4 refuses the extension's default '2 seconds' schedule.
     'documentdb.indexBuildScheduleInSec = 60',
+    // Indexes with one composite term per document instead of one term per path: inserting 200
+    // deliveries (six indexes) took 190 ms with the default kind and 35 ms with this one, and a
+    // compound condition is read as one range. It applies to indexes created from now on.
+    'documentdb.defaultUseCompositeOpClass = on',
     'max_connections = 200',
     `fsync = ${durable ? 'on' : 'off'}`,
     `full_page_writes = ${durable ? 'on' : 'off'}`,
