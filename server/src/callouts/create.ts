@@ -331,9 +331,9 @@ export async function createCallout(
   await writeContacts(contactDocs(callout._id, town, gathered));
   // Then the first step to persons: its sends need not wait for ten thousand inserts.
   await startFirstStep(services, { ...callout, ...counts }, firstStepPeople(gathered), 'people');
+  await writeRecipients(callout._id, town, now, gathered);
   // They are about to answer (the API's ack, the mini-program): who they are is known already.
   rememberCallers(mark, [...gathered.people.values()]);
-  await writeRecipients(callout._id, town, now, gathered);
   await activate(callout._id);
   return { id: String(callout._id), recipients: gathered.people.size };
 }
