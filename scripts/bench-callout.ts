@@ -12,7 +12,8 @@
  * Database: MONGODB_URI when set, else a fresh embedded engine (PostgreSQL + DocumentDB +
  * FerretDB) in a temporary folder.
  * Options: --recipients N (10000) --groups N (200) --acks N (1000, at most half the recipients:
- * the ack route and the card clicks each use people who have not answered yet) --concurrency N (16)
+ * the ack route and the card clicks each use people who have not answered yet; each is measured
+ * after up to 50 answers of its own kind from others, as is the bare insert) --concurrency N (16)
  * --rtt-ms N (50: the fake WeCom answers each API call after this long) --json (the figures as
  * one JSON object on the last line).
  */
@@ -49,6 +50,8 @@ const arg = (name: string, dflt: number) => {
 const RECIPIENTS = arg('recipients', 10_000);
 const GROUPS = arg('groups', 200);
 const ACKS = Math.min(arg('acks', 1000), Math.floor(RECIPIENTS / 2));
+/** Answers of each kind before its measured ones, from people beyond the measured 2 × ACKS. */
+const WARM_UP = Math.max(0, Math.min(50, Math.floor((RECIPIENTS - 2 * ACKS) / 2)));
 const CONCURRENCY = arg('concurrency', 16);
 const RTT_MS = arg('rtt-ms', 50);
 const JSON_OUT = process.argv.includes('--json');
@@ -199,19 +202,25 @@ async function main() {
   );
 
   // ---- 2. acknowledgement intake ----
-  const cbUsers = users.slice(0, ACKS);
+  // Each kind of answer is measured after a few answers of its own (WARM_UP at 4 in flight) from
+  // people outside the measured ones, as on a server where the first answers came in before the
+  // burst: the figures are of the burst, not of the code's first run in this process.
+  const spare = users.slice(ACKS * 2);
+  const warmUsers = { ack: spare.slice(0, WARM_UP), click: spare.slice(WARM_UP, WARM_UP * 2) };
   const nowSec = Math.floor(Date.now() / 1000); // callbacks far from now are refused as replays
-  const cbBodies = cbUsers.map((u, i) => {
-    const xml = `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><FromUserName><![CDATA[${u.wecomUserId}]]></FromUserName><CreateTime>${nowSec}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[ack:${created.id}]]></EventKey><TaskId><![CDATA[co-${created.id}-notify-b0]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc${i}]]></ResponseCode><AgentID>${fake.agentId}</AgentID></xml>`;
-    const enc = encrypt(AES_KEY, xml, fake.corpId);
-    const ts = String(nowSec);
-    const nonce = String(i);
-    const sig = getSignature(CB_TOKEN, ts, nonce, enc);
-    return {
-      url: `${base}/wecom/callback?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`,
-      body: `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><AgentID><![CDATA[${fake.agentId}]]></AgentID><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
-    };
-  });
+  const cardClicks = (who: typeof users, tag: string) =>
+    who.map((u, i) => {
+      const xml = `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><FromUserName><![CDATA[${u.wecomUserId}]]></FromUserName><CreateTime>${nowSec}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[ack:${created.id}]]></EventKey><TaskId><![CDATA[co-${created.id}-notify-b0]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc${tag}${i}]]></ResponseCode><AgentID>${fake.agentId}</AgentID></xml>`;
+      const enc = encrypt(AES_KEY, xml, fake.corpId);
+      const ts = String(nowSec);
+      const nonce = `${tag}${i}`;
+      const sig = getSignature(CB_TOKEN, ts, nonce, enc);
+      return {
+        url: `${base}/wecom/callback?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`,
+        body: `<xml><ToUserName><![CDATA[${fake.corpId}]]></ToUserName><AgentID><![CDATA[${fake.agentId}]]></AgentID><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+      };
+    });
+  const cbBodies = cardClicks(users.slice(0, ACKS), '');
   const hasCallback = fs.existsSync(path.join(__dirname, '..', 'server', 'src', 'chat', 'wecom-callback.ts'));
   log('');
   log(`== acknowledgement intake (${ACKS} each, ${CONCURRENCY} in flight) ==`);
@@ -230,30 +239,44 @@ async function main() {
   const bareServer = bare.listen(0, '127.0.0.1');
   await new Promise((r) => bareServer.once('listening', r));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
+  await load(WARM_UP, 4, async (i) => void (await post(`${bareUrl}?n=warm${i}`, '', {})));
   const bareRun = await load(ACKS, CONCURRENCY, async (i) => void (await post(`${bareUrl}?n=${i}`, '', {})));
   row('bare Koa, one insert', bareRun);
 
   // Card clicks come from users[0, ACKS); the ack route from users[ACKS, 2·ACKS): nobody answers twice.
-  const apiUsers = users.slice(ACKS, ACKS * 2);
-  const tokens = apiUsers.map((u) => signToken(services, { id: String(u._id), town: String(town._id), role: 'grid' }));
-  const ackRun = await load(apiUsers.length, CONCURRENCY, async (i) => {
+  const tokenOf = (u: (typeof users)[number]) =>
+    signToken(services, { id: String(u._id), town: String(town._id), role: 'grid' });
+  const ackAs = async (token: string) => {
     const status = await post(`${base}/api/callouts/${created.id}/ack`, '{}', {
-      authorization: `Bearer ${tokens[i]}`,
+      authorization: `Bearer ${token}`,
       'content-type': 'application/json',
     });
     if (status !== 200) throw new Error(`ack answered ${status}`);
-  });
+  };
+  const warmTokens = warmUsers.ack.map(tokenOf);
+  await load(warmTokens.length, 4, (i) => ackAs(warmTokens[i]!));
+  const tokens = users.slice(ACKS, ACKS * 2).map(tokenOf);
+  const ackRun = await load(tokens.length, CONCURRENCY, (i) => ackAs(tokens[i]!));
   row('POST /api/callouts/:id/ack', ackRun);
   let clicksCounted = 0;
   let clickPerSec = 0;
   const summary = async () => (await CalloutModel.findById(created.id).lean())?.summary ?? { acked: 0, total: 0 };
+  const click = async (cb: { url: string; body: string }) => {
+    const status = await post(cb.url, cb.body, { 'content-type': 'text/xml' });
+    if (status !== 200) throw new Error(`callback answered ${status}`);
+  };
   if (hasCallback) {
+    // The warm-up clicks are counted after their answer: waited for, so none falls in the figures.
+    const warmClicks = cardClicks(warmUsers.click, 'w');
+    const countedBefore = (await summary()).acked;
+    await load(warmClicks.length, 4, (i) => click(warmClicks[i]!));
+    for (const until = Date.now() + 30_000; (await summary()).acked < countedBefore + warmClicks.length;) {
+      if (Date.now() > until) throw new Error('the warm-up card clicks were not counted within 30 s');
+      await new Promise((res2) => setTimeout(res2, 50));
+    }
     const before = (await summary()).acked;
     const started = performance.now();
-    const r = await load(ACKS, CONCURRENCY, async (i) => {
-      const status = await post(cbBodies[i]!.url, cbBodies[i]!.body, { 'content-type': 'text/xml' });
-      if (status !== 200) throw new Error(`callback answered ${status}`);
-    });
+    const r = await load(ACKS, CONCURRENCY, (i) => click(cbBodies[i]!));
     row('WeCom callback (encrypted card click), answer', r);
     for (;;) {
       const acked = (await summary()).acked;

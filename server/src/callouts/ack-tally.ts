@@ -44,29 +44,49 @@ export async function recipientWritten(calloutId: Types.ObjectId, recipientId: s
 const HEAD_TTL_MS = 1500;
 const heads = new LRUCache<string, CalloutHead>({ max: 500, ttl: HEAD_TTL_MS });
 
+/** Reads of a head under way: answers arriving together while it is not cached share one. */
+const reading = new Map<string, Promise<CalloutHead | null>>();
+
 /** The call-out's head, or null when there is none with that id (in that town, when given). */
 export async function calloutHead(id: string, town?: Types.ObjectId): Promise<CalloutHead | null> {
-  let head = heads.get(id);
+  let head: CalloutHead | null | undefined = heads.get(id);
   if (!head) {
-    const c = await CalloutModel.findById(id).select('town title level step exercise status').lean<CalloutHead>();
-    if (!c) return null;
-    head = {
-      _id: c._id,
-      town: c.town,
-      title: c.title,
-      level: c.level,
-      step: c.step,
-      exercise: !!c.exercise,
-      status: c.status,
-    };
-    heads.set(id, head);
+    let read = reading.get(id);
+    if (!read) {
+      const mine: Promise<CalloutHead | null> = readHead(id).then((h) => {
+        // Cached unless forgotten meanwhile (a step or status changed while it was read).
+        if (h && reading.get(id) === mine) heads.set(id, h);
+        return h;
+      });
+      read = mine;
+      reading.set(id, read);
+      void read.finally(() => reading.get(id) === mine && reading.delete(id)).catch(() => undefined);
+    }
+    head = await read;
+    if (!head) return null;
   }
   return !town || String(head.town) === String(town) ? head : null;
+}
+
+async function readHead(id: string): Promise<CalloutHead | null> {
+  const c = await CalloutModel.findById(id).select('town title level step exercise status').lean<CalloutHead>();
+  if (!c) return null;
+  return {
+    _id: c._id,
+    town: c.town,
+    title: c.title,
+    level: c.level,
+    step: c.step,
+    exercise: !!c.exercise,
+    status: c.status,
+  };
 }
 
 /** This process changed the call-out's step (the ladder) or status: read it afresh next time. */
 export function forgetCalloutHead(id: Types.ObjectId | string): void {
   heads.delete(String(id));
+  // (A read under way may have begun before the change: the next answer reads afresh.)
+  reading.delete(String(id));
 }
 
 interface Tally {
