@@ -1,31 +1,13 @@
-import multer from '@koa/multer';
-import type Koa from 'koa';
 import { z } from 'zod';
 import { AppError, ChatBindCode, ObjectIdString, RosterImportReport, TOWN_ADMIN_ROLES, UserOut } from '@yingji/shared';
 import { audit } from '../audit/service';
-import type { AppState } from '../core/context';
+import { parseXlsx, uploadedXlsx } from '../core/excel-upload';
 import type { Module } from '../core/module';
 import { importRoster } from './roster';
 import { toUserOut } from './service';
 import { reactivateUser, staffBindCode } from './staff';
 
 const Id = z.object({ id: ObjectIdString });
-
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
-/** The Excel file as multipart field `file`; anything else is IMPORT_FILE_INVALID. */
-const parseXlsx: Koa.Middleware<AppState> = async (ctx, next) => {
-  try {
-    await (upload.single('file') as unknown as Koa.Middleware<AppState>)(ctx, async () => undefined);
-  } catch {
-    throw new AppError('IMPORT_FILE_INVALID');
-  }
-  await next();
-};
-const uploaded = (ctx: Koa.ParameterizedContext<AppState>) => {
-  const file = (ctx.request as unknown as { file?: { buffer: Buffer } }).file;
-  if (!file?.buffer?.length) throw new AppError('IMPORT_FILE_INVALID');
-  return file.buffer;
-};
 
 /** The roster from the console beyond add and edit: bring people back, bind their WeChat, import the Excel roster. */
 export const rosterModule: Module = {
@@ -69,7 +51,7 @@ export const rosterModule: Module = {
         response: RosterImportReport,
       },
       async ({ caller, ctx, services }) => {
-        const report = await importRoster(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS, {
+        const report = await importRoster(caller.town, uploadedXlsx(ctx), undefined, services.config.IMPORT_MAX_ROWS, {
           atomic: true,
           assignedBy: caller,
         });

@@ -1,8 +1,5 @@
-import multer from '@koa/multer';
-import type Koa from 'koa';
 import { z } from 'zod';
 import {
-  AppError,
   EvacuationStatus,
   HazardPointCreate,
   HazardPointOut,
@@ -16,7 +13,7 @@ import {
   TransferCreate,
   TransferResult,
 } from '@yingji/shared';
-import type { AppState } from '../core/context';
+import { parseXlsx, uploadedXlsx } from '../core/excel-upload';
 import type { Module } from '../core/module';
 import { ShelterUpdate, updateShelter } from './edit';
 import { importHazardPoints, importShelters } from './import';
@@ -36,20 +33,6 @@ import {
 
 const tags = ['shelters'];
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
-const parseXlsx: Koa.Middleware<AppState> = async (ctx, next) => {
-  try {
-    await (upload.single('file') as unknown as Koa.Middleware<AppState>)(ctx, async () => undefined);
-  } catch {
-    throw new AppError('IMPORT_FILE_INVALID');
-  }
-  await next();
-};
-const uploaded = (ctx: Koa.ParameterizedContext<AppState>) => {
-  const file = (ctx.request as unknown as { file?: { buffer: Buffer } }).file;
-  if (!file?.buffer?.length) throw new AppError('IMPORT_FILE_INVALID');
-  return file.buffer;
-};
 const ImportReport = z
   .object({
     total: z.number(),
@@ -132,7 +115,7 @@ export const sheltersModule: Module = {
         response: ImportReport,
       },
       ({ caller, ctx, services }) =>
-        importShelters(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS),
+        importShelters(caller.town, uploadedXlsx(ctx), undefined, services.config.IMPORT_MAX_ROWS),
     );
 
     api.route(
@@ -176,7 +159,7 @@ export const sheltersModule: Module = {
         response: ImportReport,
       },
       ({ caller, ctx, services }) =>
-        importHazardPoints(caller.town, uploaded(ctx), undefined, services.config.IMPORT_MAX_ROWS),
+        importHazardPoints(caller.town, uploadedXlsx(ctx), undefined, services.config.IMPORT_MAX_ROWS),
     );
 
     api.route(
