@@ -4,7 +4,7 @@ import type { Caller } from '../core/context';
 import { readSheetRows, yieldToEventLoop } from '../core/sheet';
 import { UserModel } from './models';
 import { createUser } from './service';
-import { assertAssignableRole } from './staff';
+import { mayAssignRole } from './staff';
 
 /**
  * Roster import from the office's Excel sheet. Columns are found by their Chinese header, in any
@@ -110,7 +110,7 @@ export async function importRoster(
       const parsed = rosterInput(values);
       const reject = (reason: string) => report.rejected.push({ row, username: values.username, reason });
       if (parsed.reason !== undefined) reject(parsed.reason);
-      else if (opts.assignedBy && !mayAssign(opts.assignedBy, parsed.input.role))
+      else if (opts.assignedBy && !mayAssignRole(opts.assignedBy, parsed.input.role))
         reject(`角色“${values.role ?? ''}”只能由系统管理员添加`);
       else if (await alreadyThere(townId, parsed.input)) report.existing++;
       else {
@@ -138,13 +138,4 @@ export async function importRoster(
 
 async function alreadyThere(townId: Types.ObjectId, input: UserCreate): Promise<boolean> {
   return !!(await UserModel.exists({ town: townId, username: input.username, name: input.name }));
-}
-
-function mayAssign(caller: Caller, role: Role): boolean {
-  try {
-    assertAssignableRole(caller, role);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -15,7 +15,12 @@ const oid = (s: string) => new Types.ObjectId(s);
 
 export function assertAssignableRole(caller: Caller, role: Role): void {
   if (!TOWN_ROLES.includes(role)) throw new AppError('ROLE_NOT_ASSIGNABLE');
-  if (role === 'admin' && caller.role !== 'admin') throw new AppError('FORBIDDEN');
+  if (!mayAssignRole(caller, role)) throw new AppError('FORBIDDEN');
+}
+
+/** Whether the caller may give a town role (only an administrator makes administrators). */
+export function mayAssignRole(caller: Caller, role: Role): boolean {
+  return TOWN_ROLES.includes(role) && (role !== 'admin' || caller.role === 'admin');
 }
 
 const rosterFields = (u: Record<string, unknown>) => ({
