@@ -1,8 +1,9 @@
 /**
  * The town's settings in the words of the 本镇设置 page (admin/settings/*.tsx), for the audit log.
  * Kept here as plain data so the log's wording needs no Taro component to be read or tested; a
- * label changed on the settings page should be changed here too.
+ * label changed on the settings page should be changed here too (the template words are the form's own).
  */
+import { KINDS, VALUE_WORDS as TEMPLATE_VALUE_WORDS } from '../settings/template-words';
 
 /** A number of the settings: its label and its unit, by dotted path. */
 export const NUMBER_WORDS: Record<string, { label: string; unit: string }> = {
@@ -63,43 +64,11 @@ export const LIST_WORDS: Record<string, { label: string; role?: boolean }> = {
   'moderation.extraWords': { label: '内容审核·补充词表' },
 };
 
-/** The kinds of subscription message, as the 订阅消息模板 form names them (TemplateKind.tsx). */
-export const KIND_WORDS: Record<string, string> = {
-  tip_status: '举报处理进度',
-  reward_status: '举报奖励进度',
-  warning: '预警发布',
-  drill: '演练通知',
-};
+/** The kinds of subscription message, as the 订阅消息模板 form names them. */
+export const KIND_WORDS: Record<string, string> = Object.fromEntries(KINDS.map((k) => [k.kind, k.label]));
 
-/** What fills a template keyword, by message kind (TemplateKind.tsx VALUE_WORDS). */
-export const VALUE_WORDS: Record<string, Record<string, string>> = {
-  tip_status: {
-    code: '举报编号',
-    category: '隐患类别',
-    status: '处理状态（短语）',
-    statusLabel: '处理状态',
-    note: '说明',
-    time: '时间',
-  },
-  reward_status: {
-    code: '举报编号',
-    status: '奖励状态（短语）',
-    statusLabel: '奖励状态',
-    amount: '奖励金额',
-    note: '说明',
-    time: '时间',
-  },
-  warning: {
-    title: '预警标题',
-    level: '预警级别',
-    levelLabel: '预警级别名称',
-    area: '预警范围',
-    body: '预警内容',
-    time: '发布时间',
-    expires: '解除时间',
-  },
-  drill: { title: '演练名称', time: '开始时间', place: '集结地点', note: '说明' },
-};
+/** What fills a template keyword, by message kind (the form's own words). */
+export const VALUE_WORDS: Record<string, Record<string, string>> = TEMPLATE_VALUE_WORDS;
 
 /** The 本镇企业微信应用 card's fields (WecomApp.tsx); the secrets are never shown, only that they changed. */
 export const WECOM_WORDS: Record<string, string> = {
