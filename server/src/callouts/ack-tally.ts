@@ -53,14 +53,16 @@ export async function calloutHead(id: string, town?: Types.ObjectId): Promise<Ca
   if (!head) {
     let read = reading.get(id);
     if (!read) {
-      const mine: Promise<CalloutHead | null> = readHead(id).then((h) => {
-        // Cached unless forgotten meanwhile (a step or status changed while it was read).
-        if (h && reading.get(id) === mine) heads.set(id, h);
-        return h;
-      });
-      read = mine;
-      reading.set(id, read);
-      void read.finally(() => reading.get(id) === mine && reading.delete(id)).catch(() => undefined);
+      const mine: Promise<CalloutHead | null> = readHead(id)
+        .then((h) => {
+          // Cached unless forgotten meanwhile (a step or status changed while it was read).
+          if (h && reading.get(id) === mine) heads.set(id, h);
+          return h;
+        })
+        .finally(() => {
+          if (reading.get(id) === mine) reading.delete(id);
+        });
+      reading.set(id, (read = mine));
     }
     head = await read;
     if (!head) return null;
