@@ -61,7 +61,10 @@ export async function ensureIndexes(): Promise<void> {
         await model.createCollection().catch((e: { code?: number }) => {
           if (e?.code !== 48) throw e; // 48: NamespaceExists
         });
-        await model.createIndexes();
+        await model.createIndexes().catch((e: Error) => {
+          if (!/existing index has the same name/i.test(e.message ?? '')) throw e;
+          return createMissingIndexes(model);
+        });
         break;
       } catch (e) {
         const transient = /deadlock|could not serialize|tuple concurrently|already exists/i.test(
@@ -71,6 +74,22 @@ export async function ensureIndexes(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
       }
     }
+  }
+}
+
+/**
+ * A database made before the embedded engine's indexes were of the composite kind (postgres.ts):
+ * the engine refuses to make an index again under the same name with the new kind, so the
+ * indexes already there are kept as they are and only the missing ones are made.
+ */
+async function createMissingIndexes(model: mongoose.Model<unknown>): Promise<void> {
+  const have = new Set((await model.collection.indexes()).map((i) => JSON.stringify(i.key)));
+  for (const [fields, options] of model.schema.indexes()) {
+    if (have.has(JSON.stringify(fields))) continue;
+    await model.collection.createIndex(
+      fields as mongoose.mongo.IndexSpecification,
+      options as mongoose.mongo.CreateIndexesOptions,
+    );
   }
 }
 
