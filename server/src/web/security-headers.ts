@@ -9,11 +9,17 @@ import { DEFAULT_WEB_DIST } from './routes';
 /**
  * The CSP hashes of the inline scripts of the console's index.html. Taro's H5 build puts one
  * inline script there (the rem sizing of pxtransform); every other script is a file under /app/js.
- * Read again when the file changes, so a new build served without a restart still runs.
+ * Read again when the file changes, so a new build served without a restart still runs. Its time
+ * is looked at once a second at most: a stat per request was 2 % of an acknowledgement's CPU.
  */
+const RECHECK_MS = 1000;
 function inlineScriptHashes(indexFile: string): () => string {
   let seen: { mtimeMs: number; hashes: string } | undefined;
+  let checkedAt = -Infinity;
   return () => {
+    const now = performance.now();
+    if (now - checkedAt < RECHECK_MS) return seen?.hashes ?? '';
+    checkedAt = now;
     let mtimeMs: number;
     try {
       mtimeMs = fs.statSync(indexFile).mtimeMs;
