@@ -67,6 +67,7 @@ async function main() {
     await bot?.stop().catch((err) => log.error({ err }, 'bot stop failed'));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await scheduler.stop();
+    await Promise.all(modules.map((m) => m.drain?.()));
     await db.close();
     clearTimeout(force);
     process.exit(0);

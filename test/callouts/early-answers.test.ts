@@ -1,5 +1,6 @@
 import { calloutsApi, type ApiClient, type ApiError } from '@yingji/shared';
 import { sealCallback, buildMessageXml } from '../../bot/src/channels/wecom-app';
+import { acksCounted } from '../../server/src/callouts/ack-tally';
 import { CalloutModel, CalloutRecipientModel, recipientsOf } from '../../server/src/callouts/callout.model';
 import { finishPreparing } from '../../server/src/callouts/recover';
 import { Scheduler } from '../../server/src/core/scheduler';
@@ -151,6 +152,7 @@ describe('an answer that comes before its recipient is written', () => {
     await expect(answer).resolves.toMatchObject({ alreadyAcked: false });
     const r = await CalloutRecipientModel.findById(`${String(c._id)}:${String(member._id)}`).lean();
     expect(r).toMatchObject({ acked: true, ackChannel: 'miniprogram' });
+    await acksCounted(c._id);
     expect((await CalloutModel.findById(c._id).lean())?.summary?.acked).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 import { ApiClient } from '@yingji/shared';
 import { ChatEngine, ENGINE_TEXTS, clockTime, type EngineInput } from '../../bot/src/engine';
+import { acksCounted } from '../../server/src/callouts/ack-tally';
 import { CalloutModel, CalloutRecipientModel } from '../../server/src/callouts/callout.model';
 import { sessionFor } from '../../server/src/chat/service';
 import { GridModel, UserModel } from '../../server/src/people/models';
@@ -75,6 +76,7 @@ describe('收到 in a chat', () => {
     expect(await say('grid.sq-01', '收到')).toEqual([ENGINE_TEXTS.alreadyAcked('暴雨蓝色预警', when)]);
     expect(await say('grid.sq-01', '收到！', ROOM_SQ01)).toEqual([ENGINE_TEXTS.alreadyAcked('暴雨蓝色预警', when)]);
     expect((await line(id, 'grid.sq-01'))!.ackAt).toEqual(first);
+    await acksCounted(); // (the count lands just after the answer)
     expect((await CalloutModel.findById(id).lean())!.summary?.acked).toBe(1);
   });
 

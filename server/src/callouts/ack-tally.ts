@@ -9,10 +9,14 @@
  *   one call-out row leaves a row version behind; a thousand of them made each read of the call-out
  *   walk a thousand dead versions (a by-id read took 15–75 ms during the benchmark's answers).
  *
- * Each answer still waits for the `$inc` that carries it, so a 2xx means it is counted.
+ * An answer does not wait for its `$inc`: a 2xx means the answer is recorded (the recipient's
+ * document), and it is in the summary some 50 ms later. The office's views of a call-out wait
+ * for this process's counts first (acksCounted); a count lost with the process is restored by the
+ * recount (recount.ts).
  */
 import { LRUCache } from 'lru-cache';
 import type { Types } from 'mongoose';
+import type { Logger } from '../logger';
 import { CalloutModel, CalloutRecipientModel, type Level } from './callout.model';
 
 export interface CalloutHead {
@@ -93,38 +97,86 @@ export function forgetCalloutHead(id: Types.ObjectId | string): void {
 
 interface Tally {
   id: Types.ObjectId;
-  n: number;
-  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+  log: Logger;
+  /** Answers recorded by this process, and how many of them are in the summary (or given up on). */
+  recorded: number;
+  written: number;
+  /** Recorded and not yet in a `$inc`. */
+  queued: number;
+  writing: boolean;
+  waiters: { upTo: number; resolve: () => void }[];
 }
-const waiting = new Map<string, Tally>();
-const writing = new Set<string>();
+const tallies = new Map<string, Tally>();
 
-/** Count `n` new acknowledgements of the call-out; resolves once they are in its summary. */
-export function countAcks(id: Types.ObjectId, n = 1): Promise<void> {
+/** A count that cannot be written for this long is left to the recount (recount.ts), which waits longer. */
+export const GIVE_UP_MS = 20_000;
+
+/**
+ * Count `n` new acknowledgements of the call-out. Not awaited by the answer: the recipient's
+ * document already holds it durably, and waiting for the counter as well made every answer take
+ * two or three round trips instead of one. The answers of a moment (COUNT_WINDOW_MS) go into one
+ * `$inc`, one at a time per call-out.
+ */
+export function countAcks(log: Logger, id: Types.ObjectId, n = 1): void {
   const key = String(id);
-  return new Promise((resolve, reject) => {
-    let t = waiting.get(key);
-    if (!t) waiting.set(key, (t = { id, n: 0, waiters: [] }));
-    t.n += n;
-    t.waiters.push({ resolve, reject });
-    if (!writing.has(key)) void write(key);
-  });
+  let t = tallies.get(key);
+  if (!t) tallies.set(key, (t = { id, log, recorded: 0, written: 0, queued: 0, writing: false, waiters: [] }));
+  t.recorded += n;
+  t.queued += n;
+  if (!t.writing) void write(key, t);
 }
 
-/** One `$inc` at a time per call-out; whatever arrived meanwhile goes in the next one. */
-async function write(key: string): Promise<void> {
-  writing.add(key);
+/**
+ * How long answers are gathered before their `$inc`: at most one write of the call-out's row per
+ * this long, whatever the rate (each write leaves a row version behind, and the row is ~4 KB).
+ */
+const COUNT_WINDOW_MS = 50;
+
+/**
+ * Resolves once the answers this process had recorded for the call-out (or for all of them) when
+ * it was called are in the summary. Later answers are not waited for: a burst does not hold a view.
+ */
+export async function acksCounted(id?: Types.ObjectId | string): Promise<void> {
+  const ts = id === undefined ? [...tallies.values()] : [tallies.get(String(id))];
+  await Promise.all(
+    ts.map((t) =>
+      !t || t.written >= t.recorded
+        ? undefined
+        : new Promise<void>((resolve) => t.waiters.push({ upTo: t.recorded, resolve })),
+    ),
+  );
+}
+
+async function write(key: string, t: Tally): Promise<void> {
+  t.writing = true;
   try {
-    for (let t = waiting.get(key); t; t = waiting.get(key)) {
-      waiting.delete(key);
-      try {
-        await CalloutModel.updateOne({ _id: t.id }, { $inc: { 'summary.acked': t.n } }).exec();
-        for (const w of t.waiters) w.resolve();
-      } catch (e) {
-        for (const w of t.waiters) w.reject(e);
-      }
+    while (t.queued > 0) {
+      await new Promise((r) => setTimeout(r, COUNT_WINDOW_MS));
+      const n = t.queued;
+      t.queued = 0;
+      await incrementAcked(t, n);
+      t.written += n;
+      t.waiters = t.waiters.filter((w) => w.upTo > t.written || (w.resolve(), false));
     }
   } finally {
-    writing.delete(key);
+    t.writing = false;
+    if (t.queued === 0 && t.waiters.length === 0 && tallies.get(key) === t) tallies.delete(key);
+  }
+}
+
+/** One `$inc`, tried again while the database is away; after GIVE_UP_MS left to the recount. */
+async function incrementAcked({ id, log }: Tally, n: number): Promise<void> {
+  const since = Date.now();
+  for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
+    try {
+      await CalloutModel.updateOne({ _id: id }, { $inc: { 'summary.acked': n } }).exec();
+      return;
+    } catch (err) {
+      if (Date.now() - since > GIVE_UP_MS) {
+        log.error({ err, callout: String(id), answers: n }, 'answers not counted yet: the recount will');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, pause));
+    }
   }
 }

@@ -94,7 +94,7 @@ export async function acknowledgeCardClicks(
       ).exec();
       const answered = await CalloutRecipientModel.updateMany({ _id: inIds, acked: false }, { $set: set }).exec();
       const n = closed.modifiedCount + answered.modifiedCount;
-      if (n > 0) await countAcks(head._id, n);
+      if (n > 0) countAcks(services.log, head._id, n);
       const hhmm = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
       for (const { click, member } of mine) {
         if (!click.responseCode || !known.has(rid(head._id, String(member._id)))) continue;

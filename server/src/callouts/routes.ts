@@ -34,6 +34,8 @@ import { calloutDeliveries } from './board';
 import { CalloutModel } from './callout.model';
 import { calloutToCap, capToCallout } from './cap';
 import { finishPreparing } from './recover';
+import { recountAnswers } from './recount';
+import { acksCounted } from './ack-tally';
 import { confirmContact, createResident, listContacts, listResidents } from './one-to-one';
 import {
   ackLatest,
@@ -77,7 +79,9 @@ export const calloutsModule: Module = {
   jobs: [
     { name: 'callouts:ladder', everyMs: 5_000, run: (services) => runLadder(services) },
     { name: 'callouts:finish-preparing', everyMs: 30_000, run: (services) => finishPreparing(services) },
+    { name: 'callouts:recount-answers', everyMs: 60_000, run: (services) => recountAnswers(services) },
   ],
+  drain: () => acksCounted(),
   routes(api) {
     api.route(
       {

@@ -9,6 +9,7 @@ import {
 } from '@yingji/shared';
 import type { Caller } from '../core/context';
 import { GridModel, UserModel, VillageModel } from '../people/models';
+import { acksCounted } from './ack-tally';
 import { CalloutModel, CalloutRecipientModel, recipientsOf, type RecipientLean } from './callout.model';
 import { LAST_STEP, STEPS, recipientState, recipientStep, stepDueAt, type StepName } from './ladder';
 import { type CalloutLean, needsAck, needsContacts, owes, rid } from './common';
@@ -57,6 +58,8 @@ export async function getCallout(
   id: string,
   q: { state?: 'pending' | 'acked' | 'escalated'; page: number; pageSize: number },
 ): Promise<CalloutDetail> {
+  // This process's answers are in the summary first (each is counted just after it was answered).
+  await acksCounted(id);
   const c = await CalloutModel.findOne({ _id: id, town: caller.town }).lean<CalloutLean>();
   if (!c) throw new AppError('CALLOUT_NOT_FOUND');
   const filter: Record<string, unknown> = recipientsOf(c._id);
@@ -120,6 +123,7 @@ export async function listCallouts(
 ): Promise<CalloutList> {
   const filter: Record<string, unknown> = { town: caller.town, exercise: q.exercise };
   if (q.status) filter.status = q.status;
+  await acksCounted();
   const [total, docs] = await Promise.all([
     CalloutModel.countDocuments(filter),
     CalloutModel.find(filter)

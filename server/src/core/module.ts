@@ -21,4 +21,6 @@ export interface Module {
   routes?(api: Api): void;
   middleware?(services: AppServices): Koa.Middleware;
   jobs?: Job[];
+  /** Finish what it still holds in memory (e.g. answers not yet counted), before the database closes. */
+  drain?(): Promise<void>;
 }
