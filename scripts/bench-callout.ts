@@ -35,7 +35,8 @@ import type { AppServices } from '../server/src/core/context';
 import { connectMongoose } from '../server/src/db/connection';
 import { startEmbedded, type EmbeddedEngine } from '../server/src/db/embedded';
 import { createLogger } from '../server/src/logger';
-import { CalloutModel } from '../server/src/callouts/callout.model';
+import { acksCounted } from '../server/src/callouts/ack-tally';
+import { CalloutModel, CalloutRecipientModel, recipientsOf } from '../server/src/callouts/callout.model';
 import { DeliveryModel } from '../server/src/outbox/delivery.model';
 import { Scheduler } from '../server/src/core/scheduler';
 import { outboxModule } from '../server/src/outbox/routes';
@@ -258,6 +259,8 @@ async function main() {
   const tokens = users.slice(ACKS, ACKS * 2).map(tokenOf);
   const ackRun = await load(tokens.length, CONCURRENCY, (i) => ackAs(tokens[i]!));
   row('POST /api/callouts/:id/ack', ackRun);
+  // An answer is counted just after its 2xx: the click figures below start once these are.
+  await acksCounted();
   let clicksCounted = 0;
   let clickPerSec = 0;
   const summary = async () => (await CalloutModel.findById(created.id).lean())?.summary ?? { acked: 0, total: 0 };
@@ -294,8 +297,11 @@ async function main() {
   } else {
     log('(server/src/chat/wecom-callback.ts is not there: the WeCom callback is not measured)');
   }
+  await acksCounted();
   const final = await summary();
-  log(`summary: ${final.acked} of ${final.total} acknowledged`);
+  const recorded = await CalloutRecipientModel.countDocuments({ ...recipientsOf(created.id), acked: true });
+  log(`summary: ${final.acked} of ${final.total} acknowledged (${recorded} answers recorded)`);
+  if (final.acked !== recorded) throw new Error(`the summary counts ${final.acked} answers, ${recorded} were recorded`);
   log(
     `database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded PostgreSQL + DocumentDB + FerretDB 2.5'}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
   );
