@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../server/src/config';
 import { ManualClock, systemClock, type Clock } from '../../server/src/core/clock';
 import type { AppServices } from '../../server/src/core/context';
 import { createLogger } from '../../server/src/logger';
+import { modules } from '../../server/src/modules';
 
 export interface TestServer {
   base: string;
@@ -50,11 +51,14 @@ export async function startTestServer(
       await c.login({ username, password });
       return c;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    // As the server stops (main.ts): what the modules still hold is finished before the database goes.
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await Promise.all(modules.map((m) => m.drain?.()));
+    },
   };
 }
 
