@@ -5,6 +5,8 @@
  * recorded longer ago than SETTLED_MS, whose `$inc` has landed or been given up by then, and adds
  * at most the shortfall among those, in one update conditional on the counter it read. (So a lost
  * count is restored once the answers counted after it are settled too: within minutes of a burst.)
+ * Run every five minutes: it reads every recipient of the call-outs of the last two days, and a
+ * lost count needs a process to die.
  */
 import type { AppServices } from '../core/context';
 import { GIVE_UP_MS } from './ack-tally';

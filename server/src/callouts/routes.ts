@@ -79,7 +79,7 @@ export const calloutsModule: Module = {
   jobs: [
     { name: 'callouts:ladder', everyMs: 5_000, run: (services) => runLadder(services) },
     { name: 'callouts:finish-preparing', everyMs: 30_000, run: (services) => finishPreparing(services) },
-    { name: 'callouts:recount-answers', everyMs: 60_000, run: (services) => recountAnswers(services) },
+    { name: 'callouts:recount-answers', everyMs: 5 * 60_000, run: (services) => recountAnswers(services) },
   ],
   drain: () => acksCounted(),
   routes(api) {
