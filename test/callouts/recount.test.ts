@@ -1,6 +1,7 @@
 import { calloutsApi, type ApiClient } from '@yingji/shared';
 import { acksCounted } from '../../server/src/callouts/ack-tally';
 import { CalloutModel, CalloutRecipientModel } from '../../server/src/callouts/callout.model';
+import { rid } from '../../server/src/callouts/common';
 import { SETTLED_MS, recountAnswers } from '../../server/src/callouts/recount';
 import { UserModel } from '../../server/src/people/user.model';
 import { seedDemo } from '../../server/src/people/seed';
@@ -19,12 +20,17 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
+/** The id of the call-out's recipient document for the user with this username. */
+async function recipientOf(calloutId: string, username: string) {
+  const u = await UserModel.findOne({ username }).lean();
+  return rid(calloutId, u!._id);
+}
+
 /** A recipient's answer as recorded, as if its count never came (the server died in between). */
 async function answeredUncounted(calloutId: string, username: string, recordedMsAgo: number) {
-  const u = await UserModel.findOne({ username }).lean();
   const recordedAt = new Date(Date.now() - recordedMsAgo);
   const r = await CalloutRecipientModel.collection.updateOne(
-    { _id: `${calloutId}:${String(u!._id)}` as never, acked: false },
+    { _id: (await recipientOf(calloutId, username)) as never, acked: false },
     {
       $set: {
         acked: true,
@@ -39,9 +45,9 @@ async function answeredUncounted(calloutId: string, username: string, recordedMs
   expect(r.modifiedCount).toBe(1);
 }
 
+/** An answer recorded `ms` earlier than it was. */
 async function olderBy(calloutId: string, username: string, ms: number) {
-  const u = await UserModel.findOne({ username }).lean();
-  const r = await CalloutRecipientModel.findById(`${calloutId}:${String(u!._id)}`).lean();
+  const r = await CalloutRecipientModel.findById(await recipientOf(calloutId, username)).lean();
   await CalloutRecipientModel.collection.updateOne(
     { _id: r!._id as never },
     { $set: { updatedAt: new Date(r!.updatedAt!.getTime() - ms) } },
@@ -67,7 +73,7 @@ describe('the recount of answers whose count was lost', () => {
 
     expect(await recountAnswers(srv.services)).toBe(1);
     expect((await calloutsApi(office).get(id)).summary).toMatchObject({ total: 3, acked: 2 });
-    // Run again (the next minute, or a second server's job): nothing more is added.
+    // Run again (five minutes later, or a second server's job): nothing more is added.
     expect(await recountAnswers(srv.services)).toBe(0);
     expect((await CalloutModel.findById(id).lean())?.summary?.acked).toBe(2);
   });
